@@ -1,0 +1,1 @@
+"""Local amoCRM sandbox and demo AsteriskNG backend."""

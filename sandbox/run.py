@@ -1,0 +1,88 @@
+"""Start the sandbox (and, unless a backend URL is given, the embedded demo backend) for a person."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sandbox.server import SandboxServer
+
+
+@dataclass
+class RunningSandbox:
+    """A started sandbox plus the demo backend it owns (``None`` when using an external backend)."""
+
+    sandbox: SandboxServer
+    backend: Any = None
+
+    @property
+    def url(self) -> str:
+        """The host page URL."""
+        return self.sandbox.url + "/"
+
+    def stop(self) -> None:
+        """Stop the sandbox, then the demo backend it started."""
+        self.sandbox.stop()
+        if self.backend is not None:
+            self.backend.stop()
+
+
+def start_sandbox(
+    archive_path: str | Path,
+    backend_url: str | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    user_id: int = 7461242,
+    user_email: str = "agent@example.com",
+    locale: str = "ru",
+    log_requests: bool = False,
+) -> RunningSandbox:
+    """Start a sandbox in background threads; without ``backend_url`` also start a demo backend.
+
+    Does not block: the caller (``python -m sandbox`` or the build's ``serve`` command, which
+    also watches sources) decides how long to run and calls ``stop()``.
+    """
+    backend = None
+    if backend_url is None:
+        # Imported here: an external backend needs none of the demo backend's code.
+        from sandbox.demo_backend import DemoBackend
+
+        backend = DemoBackend(port=0).start()
+        backend_url = backend.url
+    try:
+        sandbox = SandboxServer(
+            archive_path,
+            backend_url,
+            host=host,
+            port=port,
+            user_id=user_id,
+            user_email=user_email,
+            locale=locale,
+            log_requests=log_requests,
+        ).start()
+    except BaseException:
+        if backend is not None:
+            backend.stop()
+        raise
+    return RunningSandbox(sandbox, backend)
+
+
+def run_sandbox(archive_path: str | Path, backend_url: str | None = None, **options: Any) -> None:
+    """Start the sandbox (see :func:`start_sandbox` for options), print its URL, serve until Ctrl-C."""
+    running = start_sandbox(archive_path, backend_url, **options)
+    print(f"amoCRM sandbox: {running.url}", flush=True)
+    print(f"  widget archive: {Path(archive_path)}", flush=True)
+    if running.backend is not None:
+        print(f"  demo backend:   {running.sandbox.backend_url} (control API {running.sandbox.control_url}/)")
+    else:
+        print(f"  backend:        {running.sandbox.backend_url}")
+    print("Press Ctrl-C to stop.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("\nstopping", flush=True)
+    finally:
+        running.stop()

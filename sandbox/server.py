@@ -1,0 +1,259 @@
+"""The sandbox HTTP server: an emulated amoCRM page that runs a built widget archive.
+
+Routes (all on one origin, like amoCRM serving both the page and the widget's files):
+
+* ``GET /``                      host page (``?locale=`` picks the i18n; other options are read by the page)
+* ``GET /sandbox/config.json``   the page config as JSON
+* ``GET /sandbox/stats``         proxy counters: ``in_flight``, ``total``, ``failed``, ``timed_out``
+* ``POST /proxy?url=<target>``   amoCRM's crm_post proxy (see :mod:`sandbox.proxy`)
+* ``POST /sandbox/control/<action>``  relays a JSON body to the demo backend's control API, so the page
+  needs no CORS from the backend
+* ``GET /static/<path>``         host page assets; ``GET /vendor/<path>`` RequireJS and jQuery
+* ``GET /widget/<path>``         files from the archive, never cached
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Self
+
+from sandbox import proxy
+from sandbox.archive import ArchiveError, ArchiveSnapshot, WidgetArchive
+from sandbox.host_page import HOST_DIR, VENDOR_DIR, HostUser, build_config, control_url_for, render_page
+
+# Control actions answer at once; a short cap keeps a wedged backend from hanging the strip.
+CONTROL_TIMEOUT = 5.0
+MAX_REQUEST_BYTES = 1024 * 1024
+
+
+class SandboxServer:
+    """The sandbox on ``host:port`` (port 0 = any free port), serving in daemon threads.
+
+    Usage::
+
+        with SandboxServer("build/widget.zip", backend.url) as sandbox:
+            page.goto(sandbox.url)
+    """
+
+    def __init__(
+        self,
+        archive_path: str | Path,
+        backend_url: str,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        user_id: int = 7461242,
+        user_email: str = "agent@example.com",
+        locale: str = "ru",
+        proxy_timeout: float = proxy.DEFAULT_TIMEOUT,
+        user_name: str = "Sandbox Agent",
+        log_requests: bool = False,
+    ) -> None:
+        self.archive = WidgetArchive(Path(archive_path))
+        self.backend_url = backend_url
+        self.control_url = control_url_for(backend_url)
+        self.host = host
+        self.port = port
+        self.user = HostUser(id=user_id, email=user_email, name=user_name)
+        self.locale = locale
+        self.proxy_timeout = proxy_timeout
+        self.log_requests = log_requests
+        self.stats = proxy.ProxyStats()
+        self._httpd: _Httpd | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """``http://host:port`` of the running server (no trailing slash)."""
+        if self._httpd is None:
+            raise RuntimeError("SandboxServer is not started")
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> Self:
+        """Check the archive, bind and serve in a daemon thread; raises ArchiveError for a bad archive."""
+        self.archive.snapshot()
+        self._httpd = _Httpd((self.host, self.port), _Handler, self)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, name="sandbox-http", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket (in-flight proxy threads are daemons and just die)."""
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def page_config(self, locale: str | None = None) -> dict[str, Any]:
+        """The host page config; a broken archive gives a config with ``archiveError`` set."""
+        snapshot: ArchiveSnapshot | None
+        try:
+            snapshot, error = self.archive.snapshot(), None
+        except ArchiveError as exc:
+            snapshot, error = None, str(exc)
+        return build_config(
+            snapshot,
+            backend_url=self.backend_url,
+            user=self.user,
+            locale=locale or self.locale,
+            archive_error=error,
+        )
+
+
+class _Httpd(ThreadingHTTPServer):
+    daemon_threads = True
+    # Parallel long polls plus page loads can exceed the default backlog of 5 under tests.
+    request_queue_size = 64
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], app: SandboxServer):
+        self.app = app
+        super().__init__(address, handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Httpd
+    server_version = "AmoSandbox/1.0"
+
+    # --- dispatch ----------------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        path, query = self._split()
+        if path in ("/", "/index.html"):
+            self._send(200, "text/html; charset=utf-8", render_page(self._config(query)), no_store=True)
+        elif path == "/sandbox/config.json":
+            self._send_json(200, self._config(query))
+        elif path == "/sandbox/stats":
+            self._send_json(200, self.server.app.stats.as_dict())
+        elif path.startswith("/widget/"):
+            self._send_widget_file(path[len("/widget/") :])
+        elif path.startswith("/static/"):
+            self._send_file(HOST_DIR, path[len("/static/") :])
+        elif path.startswith("/vendor/"):
+            self._send_file(VENDOR_DIR, path[len("/vendor/") :])
+        elif path == "/favicon.ico":
+            self._send(204, "image/x-icon", b"")
+        else:
+            self._send_text(404, f"not found: {path}")
+
+    def do_POST(self) -> None:
+        path, query = self._split()
+        body = self._read_body()
+        if body is None:
+            return
+        if path == "/proxy":
+            self._proxy(query, body)
+        elif path.startswith("/sandbox/control/"):
+            self._relay_control(path[len("/sandbox/control/") :], body)
+        else:
+            self._send_text(404, f"not found: {path}")
+
+    # --- routes ------------------------------------------------------------------------------
+
+    def _proxy(self, query: dict[str, list[str]], body: bytes) -> None:
+        target = (query.get("url") or [""])[0]
+        if not target:
+            self._send_text(400, "sandbox proxy: missing ?url=<target>")
+            return
+        app = self.server.app
+        app.stats.begin()
+        result = proxy.ProxyResult(500, "text/plain", b"sandbox proxy: internal error\n")
+        try:
+            result = proxy.forward(target, body, timeout=app.proxy_timeout)
+        finally:
+            # Count the request as finished before the page sees the answer, so a test that
+            # reads the stats right after its callback ran never sees a stale in-flight count.
+            app.stats.end(result)
+        self._send(result.status, result.content_type, result.body, no_store=True)
+
+    def _relay_control(self, action: str, body: bytes) -> None:
+        app = self.server.app
+        target = f"{app.control_url}/{urllib.parse.quote(action, safe='/')}"
+        result = proxy.forward(
+            target, body, timeout=CONTROL_TIMEOUT, content_type="application/json", pass_http_errors=True
+        )
+        self._send(result.status, result.content_type, result.body, no_store=True)
+
+    def _send_widget_file(self, name: str) -> None:
+        try:
+            data = self.server.app.archive.read(urllib.parse.unquote(name))
+        except ArchiveError as exc:
+            self._send_text(500, str(exc))
+            return
+        if data is None:
+            self._send_text(404, f"not in the widget archive: {name}")
+            return
+        # Never cached: the serve command rebuilds the archive under the same URLs.
+        self._send(200, _content_type(name), data, no_store=True)
+
+    def _send_file(self, root: Path, rel: str) -> None:
+        target = (root / urllib.parse.unquote(rel)).resolve()
+        if root not in target.parents or not target.is_file():
+            self._send_text(404, f"not found: {rel}")
+            return
+        self._send(200, _content_type(target.name), target.read_bytes(), no_store=True)
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _config(self, query: dict[str, list[str]]) -> dict[str, Any]:
+        return self.server.app.page_config((query.get("locale") or [None])[0])
+
+    def _split(self) -> tuple[str, dict[str, list[str]]]:
+        parts = urllib.parse.urlsplit(self.path)
+        return parts.path, urllib.parse.parse_qs(parts.query, keep_blank_values=True)
+
+    def _read_body(self) -> bytes | None:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_REQUEST_BYTES:
+            self._send_text(413, "request body missing length or too large")
+            return None
+        return self.rfile.read(length) if length else b""
+
+    def _send_json(self, status: int, obj: Any) -> None:
+        self._send(status, "application/json; charset=utf-8", json.dumps(obj).encode(), no_store=True)
+
+    def _send_text(self, status: int, text: str) -> None:
+        self._send(status, "text/plain; charset=utf-8", (text + "\n").encode())
+
+    def _send(self, status: int, content_type: str, body: bytes, *, no_store: bool = False) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            if no_store:
+                self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            # The page went away (navigation, closed test context) before the answer: harmless.
+            pass
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.app.log_requests:
+            super().log_message(format, *args)
+
+
+def _content_type(name: str) -> str:
+    if name.endswith(".js"):
+        return "application/javascript; charset=utf-8"
+    guessed, _ = mimetypes.guess_type(name)
+    if guessed is None:
+        return "application/octet-stream"
+    return f"{guessed}; charset=utf-8" if guessed.startswith("text/") or guessed.endswith("json") else guessed

@@ -1,0 +1,193 @@
+"""Browser rig: headless Debian Chromium driven by plain ``playwright.sync_api``, plus sandbox fixtures.
+
+Fixtures (override ``sandbox_archive`` / ``sandbox_options`` in a test module to change what runs):
+
+* ``browser`` (session)         one Chromium for the whole run
+* ``context`` / ``page``        fresh per test (clean localStorage), 10 s default timeout
+* ``page_errors``               ``pageerror`` + ``console.error`` messages of ``page``; the test fails at
+                                teardown if any are left (clear the list, or mark the test
+                                ``@pytest.mark.expect_page_errors``, when they are expected)
+* ``demo_backend``              a fresh ``DemoBackend`` on 127.0.0.1:0
+* ``sandbox_archive``           the widget archive to run (default: ``$WIDGET_ARCHIVE`` or build/widget.zip)
+* ``sandbox_options``           extra ``SandboxServer`` keyword arguments (default ``{}``)
+* ``sandbox``                   a started ``SandboxServer`` for ``sandbox_archive`` wired to ``demo_backend``
+* ``make_sandbox``              factory ``make_sandbox(archive, backend_url=None, **options)`` for odd setups
+* ``open_sandbox``              ``open_sandbox(query=None, *, sandbox=None, wait=True)`` → page at the host page,
+                                waited until ``body[data-widget-state=ready]``
+* ``wait_widget_ready``         ``wait_widget_ready(page)``: that wait alone (after ``page.reload()``)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import urllib.parse
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, sync_playwright
+
+from sandbox.demo_backend import DemoBackend
+from sandbox.server import SandboxServer
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEFAULT_TIMEOUT_MS = 10_000
+READY_TIMEOUT_MS = 10_000
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "expect_page_errors: the test expects page errors; page_errors does not fail it"
+    )
+
+
+# --- browser -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium (Debian's; Playwright cannot download its own here) for the session."""
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    """A fresh browser context (own storage) per test."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    yield ctx
+    ctx.close()
+
+
+class PageErrors(list):
+    """Error messages the page produced: uncaught exceptions and ``console.error`` calls."""
+
+    def messages(self) -> list[str]:
+        """The recorded messages as strings."""
+        return [str(m) for m in self]
+
+
+@pytest.fixture
+def page_errors(request: pytest.FixtureRequest) -> Iterator[PageErrors]:
+    """Errors seen on ``page``; any left at teardown fail the test (unless marked expect_page_errors)."""
+    errors = PageErrors()
+    yield errors
+    if errors and request.node.get_closest_marker("expect_page_errors") is None:
+        pytest.fail("page errors during the test:\n  " + "\n  ".join(errors.messages()), pytrace=False)
+
+
+@pytest.fixture
+def page(context: BrowserContext, page_errors: PageErrors) -> Page:
+    """A page whose uncaught errors and console.error messages land in ``page_errors``."""
+    pg = context.new_page()
+
+    def on_console(msg: ConsoleMessage) -> None:
+        if msg.type == "error":
+            page_errors.append(f"console.error: {msg.text}")
+
+    def on_page_error(exc: Error) -> None:
+        page_errors.append(f"pageerror: {exc.message}")
+
+    pg.on("console", on_console)
+    pg.on("pageerror", on_page_error)
+    return pg
+
+
+# --- servers -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_backend() -> Iterator[Any]:
+    """A fresh in-memory demo AsteriskNG backend (its ``.url`` is the protocol endpoint)."""
+    backend = DemoBackend(port=0).start()
+    yield backend
+    backend.stop()
+
+
+@pytest.fixture
+def sandbox_archive() -> Path:
+    """The widget archive the ``sandbox`` fixture runs; override it to run another one."""
+    path = Path(os.environ.get("WIDGET_ARCHIVE") or REPO_ROOT / "build" / "widget.zip")
+    if not path.is_file():
+        pytest.skip(f"no widget archive at {path} (build it first)")
+    return path
+
+
+@pytest.fixture
+def sandbox_options() -> dict[str, Any]:
+    """Extra SandboxServer keyword arguments (e.g. ``proxy_timeout``, ``locale``); override per module."""
+    return {}
+
+
+@pytest.fixture
+def make_sandbox(demo_backend: Any) -> Iterator[Callable[..., SandboxServer]]:
+    """Factory for started SandboxServers (stopped at teardown); backend defaults to ``demo_backend``."""
+    started: list[SandboxServer] = []
+
+    def make(archive: str | Path, backend_url: str | None = None, **options: Any) -> SandboxServer:
+        server = SandboxServer(archive, backend_url or demo_backend.url, **options).start()
+        started.append(server)
+        return server
+
+    yield make
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def sandbox(
+    make_sandbox: Callable[..., SandboxServer], sandbox_archive: Path, sandbox_options: dict[str, Any]
+) -> SandboxServer:
+    """A started sandbox running ``sandbox_archive`` against ``demo_backend``."""
+    return make_sandbox(sandbox_archive, **sandbox_options)
+
+
+@pytest.fixture
+def open_sandbox(page: Page, request: pytest.FixtureRequest) -> Callable[..., Page]:
+    """``open_sandbox(query=None, *, sandbox=None, wait=True)``: load the host page on ``page``.
+
+    ``query`` is a dict or a ready query string (``navigation=render-only&reset=1``). With
+    ``wait`` it returns once ``body[data-widget-state=ready]``; a load failure raises with the
+    page's recorded errors instead of timing out.
+    """
+
+    def open_(query: dict[str, Any] | str | None = None, *, sandbox: SandboxServer | None = None,
+              wait: bool = True) -> Page:
+        server = sandbox or request.getfixturevalue("sandbox")
+        qs = urllib.parse.urlencode(query) if isinstance(query, dict) else (query or "")
+        page.goto(server.url + "/" + (f"?{qs}" if qs else ""))
+        if wait:
+            wait_ready(page)
+        return page
+
+    return open_
+
+
+@pytest.fixture
+def wait_widget_ready() -> Callable[..., None]:
+    """``wait_widget_ready(page, timeout_ms=10000)``: the wait ``open_sandbox`` does (e.g. after a reload)."""
+    return wait_ready
+
+
+def wait_ready(page: Page, timeout_ms: int = READY_TIMEOUT_MS) -> None:
+    """Wait until the widget ran render/init/bind_actions; raise with the reason if loading failed."""
+    page.wait_for_selector("body[data-widget-state=ready], body[data-widget-state=error]",
+                           state="attached", timeout=timeout_ms)
+    if page.get_attribute("body", "data-widget-state") == "error":
+        reason = page.evaluate("window.__sandbox.stateReason || ''")
+        errors = page.evaluate("window.__sandbox.errors")
+        raise AssertionError(f"the widget failed to load: {reason}\nrecorded errors: {errors}")

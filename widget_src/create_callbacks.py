@@ -1,0 +1,19 @@
+"""The composition root: builds the widget's objects for one amoCRM widget instance."""
+
+from infrastructure.amocrm import AmoCRM
+from system.bootstrap import guarded
+from system.lifecycle import Lifecycle
+
+
+def create_callbacks(widget):
+    """amoCRM's ``callbacks`` object for ``widget`` (the object amoCRM created)."""
+    amocrm = AmoCRM(widget)
+    lifecycle = Lifecycle(amocrm)
+    return {
+        "render": guarded(amocrm, "render", lifecycle.start),
+        "init": guarded(amocrm, "init", lifecycle.start),
+        "bind_actions": guarded(amocrm, "bind_actions", lifecycle.start),
+        "settings": guarded(amocrm, "settings", lambda modal_body: None),
+        "onSave": guarded(amocrm, "onSave", lifecycle.save),
+        "destroy": guarded(amocrm, "destroy", lifecycle.stop),
+    }

@@ -1,0 +1,21 @@
+"""Click2Call: a click on a phone number in amoCRM calls it (behaviour.md §2)."""
+
+from infrastructure.amocrm import phone_from_action
+from infrastructure.i18n import error_text
+from infrastructure.jscompat import AnyError
+
+from domain.protocol import Cancelled
+
+
+async def call_number(client, amocrm, data):
+    """Originate a call to the clicked number; tell the user in amoCRM when it fails."""
+    phone = phone_from_action(data)
+    if phone == None or len(phone.strip()) == 0:
+        return
+    try:
+        await client.originate(phone.strip())
+    except AnyError as error:
+        if isinstance(error, Cancelled):
+            return
+        amocrm.show_error(amocrm.i18n("domain.amocrm.notification.call_failed.header"),
+                          phone + ": " + error_text(amocrm, error))

@@ -1,0 +1,38 @@
+"""Decides when the server has failed often enough to tell the user (behaviour.md §5)."""
+
+WINDOW_MS = 5000
+SUCCESS_THRESHOLD = 0.75
+
+
+class ServerMonitor:
+    """Counts request outcomes per window; :meth:`close_window` says whether to notify.
+
+    A window where fewer than 75 % of the requests succeeded asks for a notification, at
+    most once per ``delay_ms`` and only while notifications are enabled.
+    """
+
+    def __init__(self, delay_ms):
+        self.delay_ms = delay_ms
+        self.succeeded = 0
+        self.failed = 0
+        self.last_notified_ms = None
+
+    def record(self, succeeded):
+        """Count one finished request."""
+        if succeeded:
+            self.succeeded = self.succeeded + 1
+        else:
+            self.failed = self.failed + 1
+
+    def close_window(self, now_ms, notifications_enabled):
+        """End the current window; True when the user should be notified now."""
+        total = self.succeeded + self.failed
+        failing = total > 0 and self.succeeded < SUCCESS_THRESHOLD * total
+        self.succeeded = 0
+        self.failed = 0
+        if not failing or not notifications_enabled:
+            return False
+        if self.last_notified_ms != None and now_ms - self.last_notified_ms < self.delay_ms:
+            return False
+        self.last_notified_ms = now_ms
+        return True

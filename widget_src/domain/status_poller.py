@@ -1,0 +1,86 @@
+"""Keeps the agent's call status current by long-polling ``get_agent_status``.
+
+After an answer it polls again at once; after an error it waits with exponential backoff
+(0.5 s doubling to 30 s) and recovers with the first answer. The UI subscribes to status
+changes. :meth:`StatusPoller.stop` ends the loop: no timer or request outlives it.
+"""
+
+from infrastructure.jscompat import AnyError
+from infrastructure.logger import debug, report_bug
+
+from domain.agent_status import initial_status, read_status, same_status
+from domain.protocol import Cancelled, LongPollTimeout
+
+
+class StatusPoller:
+    """The long-poll loop of one server client."""
+
+    def __init__(self, client, timers, backoff):
+        self.client = client
+        self.timers = timers
+        self.backoff = backoff
+        self.raw_status = initial_status()
+        self.view = read_status(self.raw_status)
+        self.listeners = []
+        self.error_listeners = []
+        self.running = False
+        self.run_id = 0
+
+    def subscribe(self, listener):
+        """Call ``listener(view)`` now and on every status change; returns an unsubscribe function."""
+        self.listeners.append(listener)
+        listener(self.view)
+        return lambda: self.listeners.remove(listener) if listener in self.listeners else None
+
+    def on_error(self, listener):
+        """Call ``listener(error)`` after each failed poll (the UI may show it)."""
+        self.error_listeners.append(listener)
+
+    def start(self):
+        """Start polling (again nothing if already polling)."""
+        if self.running:
+            return
+        self.running = True
+        self.run_id = self.run_id + 1
+        self._loop(self.run_id)
+
+    def stop(self):
+        """Stop polling; a pending answer is ignored."""
+        self.running = False
+        self.run_id = self.run_id + 1
+
+    def set_status(self, raw):
+        """Take a status the UI predicted (an optimistic update) until the server says otherwise."""
+        self._publish(raw)
+
+    def _publish(self, raw):
+        if same_status(raw, self.raw_status):
+            return
+        self.raw_status = raw
+        self.view = read_status(raw)
+        for listener in list(self.listeners):
+            try:
+                listener(self.view)
+            except AnyError as error:
+                report_bug("status listener", error)
+
+    async def _loop(self, run_id):
+        while self.running and run_id == self.run_id:
+            try:
+                raw = await self.client.get_agent_status(self.raw_status)
+            except AnyError as error:
+                if run_id != self.run_id or isinstance(error, Cancelled):
+                    return
+                if isinstance(error, LongPollTimeout):
+                    self.backoff.reset()
+                    continue
+                delay = self.backoff.next_delay()
+                debug("status poll failed, retrying in", delay, "ms:", error)
+                for listener in list(self.error_listeners):
+                    listener(error)
+                await self.timers.sleep(delay)
+                continue
+            if run_id != self.run_id:
+                return
+            self.backoff.reset()
+            self._publish(raw)

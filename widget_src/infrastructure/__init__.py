@@ -1,0 +1,1 @@
+"""The edge: amoCRM bridge, settings, notifier, monitor, timers, logging, i18n."""

@@ -1,0 +1,113 @@
+"""What differs between CPython and Transcrypt, behind one name each.
+
+Modules that must run unchanged under both (the functional core) use these helpers
+instead of ``isinstance(x, dict)`` (false for plain JavaScript objects), ``json`` (not
+transpilable) or ``except Exception`` (misses native JavaScript errors). Lines starting
+with ``#?`` are active only in the transpiled code.
+"""
+
+# __pragma__ ('skip')
+import json as _json
+import time as _time
+import urllib.parse as _parse
+
+# __pragma__ ('noskip')
+
+AnyError = Exception
+# __pragma__ ('ecom')
+#?AnyError = object
+# __pragma__ ('noecom')
+
+
+def error_message(error):
+    """A readable message for a Python exception or a native JavaScript error."""
+    if isinstance(error, Exception):
+        return str(error)
+    # __pragma__ ('ecom')
+    #?__pragma__ ('js', '{}', 'return error && error.message ? String (error.message) : String (error);')
+    # __pragma__ ('noecom')
+    # __pragma__ ('skip')
+    return str(error)
+    # __pragma__ ('noskip')
+
+
+def is_object(value):
+    """True for a JSON object (a Python dict, or a plain JavaScript object)."""
+    # __pragma__ ('ecom')
+    #?__pragma__ ('js', '{}', 'return typeof value === "object" && value !== null && !Array.isArray (value);')
+    # __pragma__ ('noecom')
+    # __pragma__ ('skip')
+    return isinstance(value, dict)
+    # __pragma__ ('noskip')
+
+
+def is_list(value):
+    """True for a JSON array."""
+    return isinstance(value, list)
+
+
+def is_string(value):
+    """True for a string."""
+    return isinstance(value, str)
+
+
+def is_integer(value):
+    """True for a whole number that is not a boolean."""
+    # __pragma__ ('ecom')
+    #?__pragma__ ('js', '{}', 'return typeof value === "number" && Math.floor (value) === value;')
+    # __pragma__ ('noecom')
+    # __pragma__ ('skip')
+    return isinstance(value, int) and not isinstance(value, bool)
+    # __pragma__ ('noskip')
+
+
+def is_boolean(value):
+    """True for true/false."""
+    return isinstance(value, bool)
+
+
+def parse_json(text):
+    """Decode JSON text; raises (a ValueError or a JavaScript SyntaxError) on bad input."""
+    # __pragma__ ('ecom')
+    #?return JSON.parse (text)
+    # __pragma__ ('noecom')
+    # __pragma__ ('skip')
+    return _json.loads(text)
+    # __pragma__ ('noskip')
+
+
+def to_json(value):
+    """Encode as compact JSON, the same text under CPython and in the browser."""
+    # __pragma__ ('ecom')
+    #?return JSON.stringify (value)
+    # __pragma__ ('noecom')
+    # __pragma__ ('skip')
+    return _json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # __pragma__ ('noskip')
+
+
+def url_encode(text):
+    """Percent-encode a query parameter value (like encodeURIComponent)."""
+    # __pragma__ ('ecom')
+    #?return encodeURIComponent (text)
+    # __pragma__ ('noecom')
+    # __pragma__ ('skip')
+    return _parse.quote(text, safe="-_.!~*'()")
+    # __pragma__ ('noskip')
+
+
+def now_ms():
+    """Milliseconds since the epoch."""
+    # __pragma__ ('ecom')
+    #?return Date.now ()
+    # __pragma__ ('noecom')
+    # __pragma__ ('skip')
+    return int(_time.time() * 1000)
+    # __pragma__ ('noskip')
+
+
+def get(obj, key, default):
+    """``obj[key]`` for a JSON object, ``default`` when absent or null (undefined-safe)."""
+    if is_object(obj) and key in obj and obj[key] != None:
+        return obj[key]
+    return default

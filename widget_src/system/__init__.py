@@ -1,0 +1,1 @@
+"""Plugin lifecycle and the bootstrap that keeps every amoCRM callback safe."""

@@ -1,0 +1,42 @@
+"""Everything that runs for one set of valid settings: client, monitor, status poll.
+
+A session is started by the lifecycle and stopped as a whole: ``stop`` cancels every timer
+and pending request it made, so a destroyed or reconfigured widget leaves nothing behind.
+"""
+
+from domain.backoff import default_backoff
+from domain.click2call import call_number
+from domain.server_client import ServerClient
+from domain.status_poller import StatusPoller
+from infrastructure.logger import debug
+from infrastructure.monitor import MonitorService
+from infrastructure.timers import Timers
+
+
+class Session:
+    """The running widget for ``settings``."""
+
+    def __init__(self, amocrm, settings):
+        self.amocrm = amocrm
+        self.settings = settings
+        self.timers = Timers()
+        self.monitor = MonitorService(amocrm, self.timers, settings.enable_notification)
+        self.client = ServerClient(amocrm, settings, self.timers, self.monitor.record)
+        self.poller = StatusPoller(self.client, self.timers, default_backoff())
+
+    def start(self):
+        """Start the monitor and, when the panel is shown, the status poll."""
+        self.monitor.start()
+        if self.settings.show_panel:
+            self.poller.subscribe(lambda view: debug("agent status", view.in_call, view.phone))
+            self.poller.start()
+
+    def stop(self):
+        """Stop the poll, reject pending requests, cancel every timer."""
+        self.poller.stop()
+        self.client.close()
+        self.timers.cancel_all()
+
+    def click_to_call(self, data):
+        """Handle amoCRM's ``phone`` action."""
+        return call_number(self.client, self.amocrm, data)

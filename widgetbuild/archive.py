@@ -1,0 +1,66 @@
+"""Write ``widget.zip``: amoCRM's layout at the archive root, byte-identical for equal inputs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+from widgetbuild.errors import BuildError
+
+# amoCRM refuses files above 300 KB; a fixed date keeps rebuilds byte-identical.
+MAX_FILE_BYTES = 300 * 1024
+FIXED_DATE = (2020, 1, 1, 0, 0, 0)
+
+
+def check_sizes(files: dict[str, bytes]) -> None:
+    """Fail naming every file above amoCRM's per-file limit."""
+    big = [f"{name} ({len(data):,} bytes)" for name, data in sorted(files.items()) if len(data) > MAX_FILE_BYTES]
+    if big:
+        raise BuildError(big[0].split(" ")[0], f"exceeds amoCRM's 300 KB per-file limit: {', '.join(big)}")
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    """The archive of ``files`` (archive path -> content), sorted, with fixed dates and modes."""
+    with tempfile.SpooledTemporaryFile() as buffer:
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+            for name in sorted(files):
+                info = zipfile.ZipInfo(name, FIXED_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                info.create_system = 3  # Unix, whatever machine builds it
+                archive.writestr(info, files[name])
+        buffer.seek(0)
+        return buffer.read()
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` at once: a failed write leaves the old file (or none)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_tree(root: Path, files: dict[str, bytes]) -> None:
+    """Leave the archive's contents unpacked under ``root`` (``--dev``), replacing an older tree."""
+    root.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
+    for name, data in files.items():
+        target = staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    old = root.with_name(f".{root.name}.old")
+    if root.exists():
+        root.rename(old)
+    staging.rename(root)
+    if old.exists():
+        shutil.rmtree(old)

@@ -1,0 +1,92 @@
+"""Build options: the mode, the widget version and the constants compiled into the widget."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from widgetbuild.errors import BuildError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_VERSION = "1.0.0"
+DEFAULT_SETTINGS_FIELD = "jsonSettings"
+DEFAULT_NOTIFICATION_DELAY = 300
+DEFAULT_MIN_LENGTH_INTERNAL_NUMBER = 3
+
+# Existing AsteriskNG backends answer 409 to any widget whose major version is not 1 (protocol.md).
+SUPPORTED_MAJOR = 1
+
+_VERSION_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+# The settings field is an amoCRM field code and a CSS attribute value in `input[name=...]`.
+_FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """Everything one build depends on besides the files in ``source_dir`` and ``blank_dir``."""
+
+    dev: bool = False
+    version: str = DEFAULT_VERSION
+    settings_field: str = DEFAULT_SETTINGS_FIELD
+    notification_delay: int = DEFAULT_NOTIFICATION_DELAY
+    min_length_internal_number: int = DEFAULT_MIN_LENGTH_INTERNAL_NUMBER
+    out_dir: Path = PROJECT_ROOT / "build"
+    source_dir: Path = PROJECT_ROOT / "widget_src"
+    blank_dir: Path = PROJECT_ROOT / "blank"
+
+    @property
+    def mode(self) -> str:
+        return "dev" if self.dev else "prod"
+
+    @property
+    def zip_path(self) -> Path:
+        return self.out_dir / "widget.zip"
+
+    @property
+    def unpacked_dir(self) -> Path:
+        """Where ``--dev`` leaves the archive's tree for reading and debugging."""
+        return self.out_dir / "widget"
+
+    def widget_constants(self) -> dict[str, object]:
+        """The constants the widget code imports from its generated ``build_constants`` module."""
+        return {
+            "SETTINGS_FIELD": self.settings_field,
+            "NOTIFICATION_DELAY": self.notification_delay,
+            "MIN_LENGTH_INTERNAL_NUMBER": self.min_length_internal_number,
+            "WIDGET_VERSION": self.version,
+            "DEBUG": self.dev,
+        }
+
+
+def check_version(version: str, force: bool = False) -> str:
+    """Return ``version`` if it is a ``MAJOR.MINOR.PATCH`` the backends accept.
+
+    A major other than 1 is refused unless ``force`` is set, because the existing backends
+    reject such widgets with status 409.
+    """
+    match = _VERSION_RE.match(version)
+    if not match:
+        raise BuildError("--version", f"{version!r} is not a version of the form MAJOR.MINOR.PATCH (e.g. 1.0.0)")
+    if int(match.group(1)) != SUPPORTED_MAJOR and not force:
+        raise BuildError(
+            "--version",
+            f"{version} has major version {match.group(1)}; the AsteriskNG backends answer 409 "
+            f"(incompatible version) to any major but {SUPPORTED_MAJOR}. Pass --force-version to build it anyway.",
+        )
+    return version
+
+
+def check_settings_field(name: str) -> str:
+    """Return ``name`` if it can serve as amoCRM's settings field code."""
+    if not _FIELD_RE.match(name):
+        raise BuildError("--settings-field", f"{name!r} is not a valid field code (letters, digits, '_')")
+    return name
+
+
+def check_positive(option: str, value: int) -> int:
+    """Return ``value`` if it is at least 1."""
+    if value < 1:
+        raise BuildError(option, f"must be at least 1, got {value}")
+    return value

@@ -1,0 +1,93 @@
+"""Locale files: load, check that every locale has the same keys, and that the code's keys exist."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+from widgetbuild.errors import BuildError
+from widgetbuild.source_rules import iter_sources
+from widgetbuild.templating import render_json
+
+I18N_CALL = "i18n"
+
+
+def flatten(tree: Any, path: Path, prefix: str = "") -> dict[str, str]:
+    """Dotted key -> text for every leaf of a locale tree; leaves must be strings."""
+    if not isinstance(tree, dict):
+        raise BuildError(path, f"{prefix or 'the top level'} must be a JSON object of texts")
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        dotted = f"{prefix}.{key}" if prefix else key
+        if isinstance(value, dict):
+            flat.update(flatten(value, path, dotted))
+        elif isinstance(value, str):
+            flat[dotted] = value
+        else:
+            raise BuildError(path, f"{dotted} must be a text or an object, not {type(value).__name__}")
+    return flat
+
+
+def load_locales(i18n_dir: Path, context: dict[str, Any]) -> dict[str, Any]:
+    """Render every ``<locale>.json`` of ``i18n_dir``; fail unless all have identical key sets."""
+    files = sorted(i18n_dir.glob("*.json"))
+    if not files:
+        raise BuildError(i18n_dir, "no locale files (<locale>.json) found")
+    trees = {file.stem: render_json(file, context) for file in files}
+    flats = {locale: flatten(tree, i18n_dir / f"{locale}.json") for locale, tree in trees.items()}
+    every_key = set().union(*(set(flat) for flat in flats.values()))
+    problems = []
+    for locale, flat in flats.items():
+        for key in sorted(every_key - set(flat)):
+            others = ", ".join(sorted(o for o in flats if key in flats[o]))
+            problems.append(f"{i18n_dir / (locale + '.json')}: missing key {key!r} (present in {others})")
+    if problems:
+        raise BuildError(i18n_dir, "locale files differ in their keys:\n  " + "\n  ".join(problems))
+    return trees
+
+
+def _calls_outside_wrapper(tree: ast.AST) -> list[ast.Call]:
+    """Calls of ``i18n`` except those inside a function itself named ``i18n`` (the bridge forwards keys)."""
+    calls: list[ast.Call] = []
+
+    def walk(node: ast.AST) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == I18N_CALL:
+            return
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            if name == I18N_CALL and node.args:
+                calls.append(node)
+        for child in ast.iter_child_nodes(node):
+            walk(child)
+
+    walk(tree)
+    return calls
+
+
+def code_keys(source_dir: Path) -> dict[str, tuple[Path, int]]:
+    """Every i18n key the widget passes to ``i18n(...)``, with where it is first used.
+
+    Keys must be string literals so this scan sees them all; anything else is an error.
+    """
+    keys: dict[str, tuple[Path, int]] = {}
+    for path in iter_sources(source_dir):
+        for call in _calls_outside_wrapper(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            argument = call.args[0]
+            if not (isinstance(argument, ast.Constant) and isinstance(argument.value, str)):
+                raise BuildError(path, "i18n() needs a string literal key so the build can check it", call.lineno)
+            keys.setdefault(argument.value, (path, call.lineno))
+    return keys
+
+
+def check_code_keys(source_dir: Path, root: Path, trees: dict[str, Any]) -> None:
+    """Fail if the code uses an i18n key that some locale lacks."""
+    known = {locale: flatten(tree, Path(locale)) for locale, tree in sorted(trees.items())}
+    problems = []
+    for key, (path, line) in sorted(code_keys(source_dir).items()):
+        for locale, flat in known.items():
+            if key not in flat:
+                problems.append(f"{path.relative_to(root)}:{line}: key {key!r} is not in i18n/{locale}.json")
+    if problems:
+        raise BuildError(source_dir.relative_to(root), "unknown i18n keys:\n  " + "\n  ".join(problems))

@@ -1,0 +1,96 @@
+"""Run the build stages in order and report each one's time."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from widgetbuild.archive import check_sizes, write_atomically, write_tree, zip_bytes
+from widgetbuild.config import BuildConfig
+from widgetbuild.i18n import check_code_keys, load_locales
+from widgetbuild.images import make_logos, tour_images
+from widgetbuild.link import link
+from widgetbuild.manifest import render_manifest, validate_manifest
+from widgetbuild.manifest import tour_images as manifest_tour_images
+from widgetbuild.minify import minify
+from widgetbuild.transpile import ENTRY_MODULE, transpile
+
+ENTRY_FUNCTION = "make_callbacks"
+
+T = TypeVar("T")
+Progress = Callable[[str, float, str], None]
+
+
+@dataclass
+class BuildResult:
+    """What a build produced: the archive's path and contents, and the time of each stage."""
+
+    zip_path: Path
+    files: dict[str, bytes]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _json_bytes(tree: Any) -> bytes:
+    return (json.dumps(tree, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
+    """Build ``config.zip_path`` from the sources; raise :class:`BuildError` on bad input.
+
+    ``progress(stage, seconds, detail)`` is called after each stage.
+    """
+    timings: dict[str, float] = {}
+
+    def stage(name: str, work: Callable[[], T], detail: Callable[[T], str] = lambda _: "") -> T:
+        started = time.perf_counter()
+        value = work()
+        timings[name] = time.perf_counter() - started
+        if progress:
+            progress(name, timings[name], detail(value))
+        return value
+
+    context = {"version": config.version, "settings_field": config.settings_field}
+    blank = config.blank_dir
+    with tempfile.TemporaryDirectory(prefix="asteriskng-build-") as staging:
+        target = stage("transpile", lambda: transpile(config, Path(staging)),
+                       lambda t: f"{len(list(t.glob('*.js')))} modules")
+        script = stage("link", lambda: link(target, ENTRY_MODULE, ENTRY_FUNCTION, config.dev),
+                       lambda s: f"{len(s.encode()):,} bytes")
+    if not config.dev:
+        script = stage("minify", lambda: minify(script), lambda s: f"{len(s.encode()):,} bytes")
+
+    def locales() -> dict[str, Any]:
+        trees = load_locales(blank / "i18n", context)
+        check_code_keys(config.source_dir, config.source_dir.parent, trees)
+        return trees
+
+    trees = stage("i18n", locales, lambda t: ", ".join(sorted(t)))
+
+    def manifest() -> dict[str, Any]:
+        rendered = render_manifest(blank, context)
+        validate_manifest(rendered, blank / "manifest.json.j2", trees, config.settings_field, config.version,
+                          blank / "tour")
+        return rendered
+
+    rendered = stage("manifest", manifest, lambda m: f"version {m['widget']['version']}")
+    images = stage("images", lambda: {**make_logos(blank / "images"),
+                                      **tour_images(blank / "tour", manifest_tour_images(rendered))},
+                   lambda i: f"{len(i)} files")
+    files = {"manifest.json": _json_bytes(rendered), "script.js": script.encode("utf-8"), **images}
+    files.update({f"i18n/{locale}.json": _json_bytes(tree) for locale, tree in trees.items()})
+
+    def archive() -> bytes:
+        check_sizes(files)
+        data = zip_bytes(files)
+        write_atomically(config.zip_path, data)
+        if config.dev:
+            write_tree(config.unpacked_dir, files)
+        return data
+
+    stage("archive", archive, lambda data: f"{config.zip_path} ({len(data):,} bytes)")
+    return BuildResult(config.zip_path, files, timings)

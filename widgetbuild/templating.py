@@ -1,0 +1,39 @@
+"""Render the Jinja templates of ``blank/`` (the manifest and the locale files) into JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from widgetbuild.errors import BuildError
+
+
+def render_json(path: Path, context: dict[str, Any]) -> Any:
+    """Render ``path`` with ``context`` and parse the result as JSON.
+
+    Template syntax errors, undefined variables and invalid JSON all become a
+    :class:`BuildError` naming the file (and the line where Jinja or JSON knows it).
+    """
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BuildError(path, "file is missing") from None
+    except UnicodeDecodeError as error:
+        raise BuildError(path, f"not UTF-8 text ({error.reason} at byte {error.start})") from None
+    if source.startswith("\ufeff"):
+        raise BuildError(path, "starts with a byte-order mark; amoCRM wants UTF-8 without BOM")
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    environment.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False)
+    try:
+        text = environment.from_string(source).render(**context)
+    except jinja2.TemplateSyntaxError as error:
+        raise BuildError(path, f"template syntax error: {error.message}", error.lineno) from None
+    except jinja2.UndefinedError as error:
+        raise BuildError(path, f"template uses an unknown variable: {error.message}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise BuildError(path, f"invalid JSON after rendering: {error.msg} (column {error.colno})", error.lineno) from None
