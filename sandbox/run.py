@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,9 +81,16 @@ def run_sandbox(archive_path: str | Path, backend_url: str | None = None, **opti
     else:
         print(f"  backend:        {running.sandbox.backend_url}")
     print("Press Ctrl-C to stop.", flush=True)
+    if threading.current_thread() is threading.main_thread():
+        # Stop as cleanly on `kill` (SIGTERM) as on Ctrl-C.
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
         print("\nstopping", flush=True)
     finally:
         running.stop()
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from sandbox import proxy
-from sandbox.archive import ArchiveError, ArchiveSnapshot, WidgetArchive
+from sandbox.archive import ArchiveError, WidgetArchive
 from sandbox.host_page import HOST_DIR, VENDOR_DIR, HostUser, build_config, control_url_for, render_page
 
 # Control actions answer at once; a short cap keeps a wedged backend from hanging the strip.
@@ -78,7 +78,10 @@ class SandboxServer:
         """Check the archive, bind and serve in a daemon thread; raises ArchiveError for a bad archive."""
         self.archive.snapshot()
         self._httpd = _Httpd((self.host, self.port), _Handler, self)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="sandbox-http", daemon=True)
+        # A short poll interval makes stop() quick (shutdown waits for the loop's next poll).
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox-http", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -100,18 +103,12 @@ class SandboxServer:
 
     def page_config(self, locale: str | None = None) -> dict[str, Any]:
         """The host page config; a broken archive gives a config with ``archiveError`` set."""
-        snapshot: ArchiveSnapshot | None
+        context: dict[str, Any] = {"backend_url": self.backend_url, "user": self.user, "locale": locale or self.locale}
         try:
-            snapshot, error = self.archive.snapshot(), None
+            return build_config(self.archive.snapshot(), **context)
         except ArchiveError as exc:
-            snapshot, error = None, str(exc)
-        return build_config(
-            snapshot,
-            backend_url=self.backend_url,
-            user=self.user,
-            locale=locale or self.locale,
-            archive_error=error,
-        )
+            # A rebuild can break the archive while the server runs: show why on the page.
+            return build_config(None, archive_error=str(exc), **context)
 
 
 class _Httpd(ThreadingHTTPServer):

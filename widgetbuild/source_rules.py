@@ -88,9 +88,8 @@ class _Checker(ast.NodeVisitor):
             self.found.append((line, message))
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
-        for value in node.values:
-            if isinstance(value, ast.FormattedValue) and (value.format_spec or value.conversion != -1):
-                self.report(node, "f-string format spec or !r/!s is dropped by Transcrypt: format the value first")
+        self.report(node, "f-strings compile to String.prototype.format, which a host page may have replaced "
+                          "(and format specs are dropped): concatenate with + and str()")
         self.generic_visit(node)
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
@@ -110,6 +109,9 @@ class _Checker(ast.NodeVisitor):
             )
         if isinstance(node.func, ast.Name) and node.func.id == "getattr" and len(node.args) == 3:
             self.report(node, "getattr's default is ignored by Transcrypt (returns None): use hasattr first")
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+            self.report(node, "str.format is String.prototype.format in the browser, which a host page may have "
+                              "replaced: concatenate with + and str()")
         if isinstance(node.func, ast.Name) and node.func.id == "print":
             self.report(node, "print() writes into a host element id='__terminal__' if the page has one: use the logger")
         self.generic_visit(node)

@@ -7,6 +7,10 @@ long polls (``get_agent_status``) wake as soon as anything happens.
 Agent-side operations (the protocol methods) raise :class:`MethodError`, which the
 protocol layer turns into a command-result exception. PBX-side operations (the control
 API) raise :class:`ControlError`, which is a mistake of whoever drives the demo.
+
+Method exceptions: ``AlreadyInConversation`` (originate* during a call),
+``ContactNotFound`` (originate_by_contact, unknown uuid), ``InvalidPhoneNumber`` (empty
+phone), ``NotInConversation`` (redirect / hangup / set_mute / set_hold outside a call).
 """
 
 from __future__ import annotations

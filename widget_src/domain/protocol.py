@@ -89,6 +89,8 @@ class LongPollTimeout(Exception):
 class Cancelled(Exception):
     """The widget was destroyed (or its settings replaced) while the request was pending."""
 
+    code = "cancelled"
+
     def __init__(self, method):
         Exception.__init__(self, method + ": cancelled")
         self.method = method

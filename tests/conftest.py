@@ -1,0 +1,45 @@
+"""Fixtures shared by every test layer: the real archives, built once per test run."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from widgetbuild.config import BuildConfig  # noqa: E402
+from widgetbuild.pipeline import build  # noqa: E402
+
+
+@dataclass(frozen=True)
+class BuiltWidget:
+    """One real build: the archive on disk and its files."""
+
+    zip_path: Path
+    files: dict[str, bytes]
+
+    @property
+    def script(self) -> str:
+        return self.files["script.js"].decode("utf-8")
+
+    def text(self, name: str) -> str:
+        return self.files[name].decode("utf-8")
+
+
+@pytest.fixture(scope="session")
+def dev_widget(tmp_path_factory: pytest.TempPathFactory) -> BuiltWidget:
+    """The real ``--dev`` build of this checkout."""
+    result = build(BuildConfig(dev=True, out_dir=tmp_path_factory.mktemp("dev-build")))
+    return BuiltWidget(result.zip_path, result.files)
+
+
+@pytest.fixture(scope="session")
+def prod_widget(tmp_path_factory: pytest.TempPathFactory) -> BuiltWidget:
+    """The real ``--prod`` build of this checkout."""
+    result = build(BuildConfig(dev=False, out_dir=tmp_path_factory.mktemp("prod-build")))
+    return BuiltWidget(result.zip_path, result.files)
