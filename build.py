@@ -12,6 +12,7 @@ import sys
 if not ((3, 10) <= sys.version_info[:2] < (3, 14)):
     sys.exit(f"build.py needs Python 3.10 to 3.13 (Transcrypt 3.9.5); this is {sys.version.split()[0]}")
 
+import threading
 import time
 from pathlib import Path
 
@@ -98,6 +99,63 @@ def cli(ctx: click.Context, mode: str | None, **options: object) -> None:
     if mode is None:
         raise click.UsageError("choose --prod (release) or --dev (development build)")
     run_build(make_config(mode == "dev", **options))  # type: ignore[arg-type]
+
+
+@cli.command()
+@click.option("--port", type=int, default=8800, show_default=True, help="Port of the sandbox page (0: any free port).")
+@click.option("--backend-url", default=None,
+              help="URL of a real AsteriskNG server to proxy to. Default: an embedded demo backend.")
+@click.option("--user-id", type=int, default=7461242, show_default=True, help="The emulated amoCRM user's id.")
+@click.option("--user-email", default="agent@example.com", show_default=True,
+              help="The emulated amoCRM user's e-mail.")
+@click.option("--locale", type=click.Choice(["ru", "en"]), default="ru", show_default=True,
+              help="The emulated amoCRM account's language.")
+@click.option("--archive", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Run this widget.zip (any build) instead of building; no rebuilds.")
+@_options
+def serve(port: int, backend_url: str | None, user_id: int, user_email: str, locale: str,
+          archive: Path | None, **options: object) -> None:
+    """Run the widget in a local amoCRM sandbox at http://127.0.0.1:PORT/.
+
+    Builds --dev into <out-dir>/sandbox/, serves it in an emulated amoCRM page (contact card,
+    contact list, settings modal, notification tray, a control strip for the demo backend),
+    and rebuilds whenever widget_src/ or blank/ change: reload the page to get the new build.
+    """
+    from sandbox.run import start_sandbox
+
+    config = None
+    if archive is None:
+        options["out_dir"] = Path(str(options["out_dir"])) / "sandbox"
+        config = make_config(True, **options)  # type: ignore[arg-type]
+        run_build(config)
+        archive = config.zip_path
+    running = start_sandbox(archive, backend_url, port=port, user_id=user_id, user_email=user_email, locale=locale)
+    click.echo(f"amoCRM sandbox: {running.url}")
+    click.echo(f"  backend: {running.sandbox.backend_url}" + (" (demo)" if running.backend else ""))
+    try:
+        if config is None:
+            click.echo("Serving the given archive. Press Ctrl-C to stop.")
+            threading.Event().wait()
+        else:
+            _rebuild_on_changes(config)
+    except KeyboardInterrupt:
+        click.echo("stopping")
+    finally:
+        running.stop()
+
+
+def _rebuild_on_changes(config: cfg.BuildConfig) -> None:
+    """Rebuild after every change of the sources; a failed build keeps the last good archive."""
+    from watchfiles import watch
+
+    click.echo(f"Watching {config.source_dir.name}/ and {config.blank_dir.name}/. Press Ctrl-C to stop.")
+    for changes in watch(config.source_dir, config.blank_dir,
+                         watch_filter=lambda change, path: "__pycache__" not in path and "__target__" not in path):
+        click.echo(f"{len(changes)} file(s) changed: rebuilding")
+        try:
+            build(config, _print_stage)
+        except BuildError as error:
+            click.secho(f"Build failed (the sandbox keeps the last good build): {error}", fg="red", err=True)
 
 
 if __name__ == "__main__":

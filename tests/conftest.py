@@ -12,8 +12,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
-from widgetbuild.config import BuildConfig  # noqa: E402
-from widgetbuild.pipeline import build  # noqa: E402
+from widgetbuild.config import BuildConfig
+from widgetbuild.pipeline import build
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ def create_callbacks(widget):
     """amoCRM's ``callbacks`` object for ``widget`` (the object amoCRM created)."""
     amocrm = AmoCRM(widget)
     lifecycle = Lifecycle(amocrm)
-    __pragma__('ifdef', 'DEBUG')  # noqa: F821 - --dev only: inspect the running widget from the console
+    __pragma__('ifdef', 'DEBUG')
     widget.asteriskng = lifecycle
-    __pragma__('endif')  # noqa: F821
+    __pragma__('endif')
     return {
         "render": guarded(amocrm, "render", lifecycle.start),
         "init": guarded(amocrm, "init", lifecycle.start),

@@ -10,7 +10,8 @@ Fixtures (override ``sandbox_archive`` / ``sandbox_options`` in a test module to
                                 loads of ``/proxy`` and the control relay are not counted: an HTTP
                                 error there is the scenario, handled by the widget's error callback
 * ``demo_backend``              a fresh ``DemoBackend`` on 127.0.0.1:0
-* ``sandbox_archive``           the widget archive to run (default: ``$WIDGET_ARCHIVE`` or build/widget.zip)
+* ``sandbox_archive``           the widget archive to run (``$WIDGET_ARCHIVE``, else the ``dev_widget``
+                                build fixture if defined, else build/widget.zip)
 * ``sandbox_options``           extra ``SandboxServer`` keyword arguments (default ``{}``)
 * ``sandbox``                   a started ``SandboxServer`` for ``sandbox_archive`` wired to ``demo_backend``
 * ``make_sandbox``              factory ``make_sandbox(archive, backend_url=None, **options)`` for odd setups
@@ -136,9 +137,19 @@ def demo_backend() -> Iterator[Any]:
 
 
 @pytest.fixture
-def sandbox_archive() -> Path:
-    """The widget archive the ``sandbox`` fixture runs; override it to run another one."""
-    path = Path(os.environ.get("WIDGET_ARCHIVE") or REPO_ROOT / "build" / "widget.zip")
+def sandbox_archive(request: pytest.FixtureRequest) -> Path:
+    """The widget archive the ``sandbox`` fixture runs; override it to run another one.
+
+    ``$WIDGET_ARCHIVE`` if set, else the session's fresh ``--dev`` build (the ``dev_widget``
+    fixture of tests/conftest.py) when that fixture exists, else build/widget.zip.
+    """
+    if os.environ.get("WIDGET_ARCHIVE"):
+        path = Path(os.environ["WIDGET_ARCHIVE"])
+    else:
+        try:
+            return Path(request.getfixturevalue("dev_widget").zip_path)
+        except pytest.FixtureLookupError:
+            path = REPO_ROOT / "build" / "widget.zip"
     if not path.is_file():
         pytest.skip(f"no widget archive at {path} (build it first)")
     return path

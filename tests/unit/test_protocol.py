@@ -342,4 +342,5 @@ def test_cancelled_names_the_method_and_is_no_server_error() -> None:
     error = Cancelled("get_agent_status")
     assert error.method == "get_agent_status"
     assert str(error) == "get_agent_status: cancelled"
+    assert error.code == "cancelled"
     assert not isinstance(error, ServerError)

@@ -148,7 +148,7 @@ def status_code(headers):
             return None
         return int(raw)
     if is_integer(raw):
-        return raw
+        return int(raw)
     return None
 
 

@@ -52,11 +52,13 @@ def is_string(value):
 
 
 def is_integer(value):
-    """True for a whole number that is not a boolean."""
+    """True for a whole number that is not a boolean (JSON's 200.0 is 200 in the browser, so here too)."""
     # __pragma__ ('ecom')
     #?__pragma__ ('js', '{}', 'return typeof value === "number" && Math.floor (value) === value;')
     # __pragma__ ('noecom')
     # __pragma__ ('skip')
+    if isinstance(value, float):
+        return value.is_integer()
     return isinstance(value, int) and not isinstance(value, bool)
     # __pragma__ ('noskip')
 

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Creates .venv (if missing) and installs the project with the given extras, e.g. "test".
+# Sourced by build.sh and test.sh; PYTHON selects the interpreter (default python3).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+python="${PYTHON:-python3}"
+if [ ! -x "$root/.venv/bin/python" ]; then
+  echo "Creating the virtual environment in .venv ($("$python" --version))"
+  "$python" -m venv "$root/.venv"
+fi
+spec="$root"
+[ -n "${1:-}" ] && spec="$root[$1]"
+echo "Installing the pinned dependencies (pyproject.toml)"
+"$root/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$spec"

@@ -1,0 +1,171 @@
+"""Runs the widget's functional core on many inputs and returns what it made of them.
+
+The same file runs under CPython and, transpiled with the widget, in a JavaScript engine;
+the differential test compares the two outputs. It follows the widget's Transcrypt rules.
+"""
+
+from domain.agent_status import describe, initial_status, read_status, same_status
+from domain.backoff import Backoff
+from domain.protocol import (
+    build_envelope,
+    deadline_ms,
+    decode_response,
+    encode_form,
+    request_url,
+    status_code,
+    transport_error,
+)
+from domain.server_monitor import ServerMonitor
+from infrastructure.jscompat import (
+    AnyError,
+    get,
+    is_boolean,
+    is_integer,
+    is_list,
+    is_object,
+    is_string,
+    parse_json,
+)
+from infrastructure.settings import SettingsError, parse_settings, settings_json
+
+BODIES = [
+    ('{"headers": {"status_code": 200, "detail": "success"}, "content": {"jsonrpc": "2.0", "id": 1,'
+    ' "result": {"result": {"foo": "bar"}, "exception": null, "exception_params": null}}}'),
+    '{"headers": {"status_code": "200"}, "content": {"result": {"result": null}}}',
+    '{"headers": {"status_code": 200}, "content": {"result": {"result": [1, 2, {"a": "b"}]}}}',
+    '{"headers": {"status_code": 200}, "content": {"result": {"exception": "E1", "exception_params": {"x": 1}}}}',
+    '{"headers": {"status_code": 200}, "content": {"result": {"exception_name": "E2"}}}',
+    '{"headers": {"status_code": 200}, "content": {"result": {"result": 5, "exception": "Wins"}}}',
+    '{"headers": {"status_code": 200}, "content": {"result": {}}}',
+    '{"headers": {"status_code": 200}, "content": {}}',
+    '{"headers": {"status_code": 200}}',
+    '{"headers": {"status_code": 200}, "content": {"result": "text"}}',
+    '{"headers": {"detail": "no status"}}',
+    '{"headers": null}',
+    '{"content": {"result": {"result": 1}}}',
+    '[1, 2]',
+    '"just a string"',
+    'null',
+    '{"headers": {"status_code": 400}}',
+    '{"headers": {"status_code": "401", "detail": "bad key"}}',
+    '{"headers": {"status_code": 404}}',
+    '{"headers": {"status_code": "408"}}',
+    '{"headers": {"status_code": 409}}',
+    '{"headers": {"status_code": "410"}}',
+    '{"headers": {"status_code": 500}}',
+    '{"headers": {"status_code": " 404 "}}',
+    '{"headers": {"status_code": "4O4"}}',
+    '{"headers": {"status_code": true}}',
+    '{"headers": {"status_code": 200.0}, "content": {"result": {"result": 1}}}',
+    '{"headers": {"status_code": 200.5}}',
+]
+
+STATUS_VALUES = ['200', '"200"', '" 201 "', '""', '"abc"', 'true', 'false', 'null', '200.0', '-1', '[200]', '{"a": 1}']
+
+STATUSES = [
+    '{"status": "NOT_CONVERSATION"}',
+    ('{"status": "CONVERSATION", "call_info": {"unique_id": "1.2", "contact_name": "Rose", "contact_id": 4183,'
+    ' "contact_phone": "7916", "is_hold": true, "is_mute": false, "timestamp": 1669391112}}'),
+    '{"status": "CONVERSATION", "call_info": {"contact_name": null, "contact_id": "77", "contact_phone": 123}}',
+    '{"status": "CONVERSATION", "call_info": null}',
+    '{"status": "CONVERSATION"}',
+    '{"status": "RINGING", "call_info": {"contact_phone": "1"}}',
+    '{"status": "CONVERSATION", "call_info": {"is_hold": "yes", "timestamp": "1669391112", "extra": [1]}}',
+    '{"call_info": {}}',
+    '[]',
+    'null',
+    '"CONVERSATION"',
+]
+
+SETTINGS = [
+    ('{"server": {"serverAddress": "https://pbx/asterisk_ng", "secretKey": "k"},'
+    ' "amocrm": {"showPanel": false, "enableNotification": true}}'),
+    '{"server": {"serverAddress": "  https://pbx/x  ", "secretKey": " key "}}',
+    '{}',
+    '{"server": null, "amocrm": {"showPanel": "no"}}',
+    '{"server": {"serverAddress": 5, "secretKey": true}}',
+    '[]',
+    '"text"',
+    '{broken',
+    '',
+]
+
+VALUES = ['{}', '[]', '"s"', '1', '1.5', 'true', 'null', '{"a": null}']
+
+ADDRESSES = [
+    ['https://pbx.example.com/asterisk_ng', 'AsteriskNG'],
+    ['https://pbx.example.com/ng?tenant=5', 'k&y=1'],
+    ['http://127.0.0.1:8000/x', 'пароль ключ/+?#%'],
+    ['https://a/b?', "-_.!~*'()"],
+]
+
+
+def _outcome(method, text):
+    try:
+        return ['ok', decode_response(method, parse_json(text))]
+    except AnyError as error:
+        return ['error', error.code if hasattr(error, 'code') else 'long_poll_timeout',
+                error.method if hasattr(error, 'method') else None,
+                error.exception_name if hasattr(error, 'exception_name') else None,
+                error.params if hasattr(error, 'params') else None]
+
+
+def _view(raw):
+    view = read_status(raw)
+    return [view.in_call, view.unique_id, view.contact_name, view.contact_id, view.phone, view.is_hold,
+            view.is_mute, view.timestamp, describe(view)]
+
+
+def _settings(text):
+    try:
+        settings = parse_settings(text)
+    except SettingsError as error:
+        return ['error', str(error)]
+    return ['ok', settings.server_address, settings.secret_key, settings.show_panel, settings.enable_notification,
+            settings.is_configured(), settings_json(settings)]
+
+
+def run(unused):
+    """Every result, as a list of [label, value] pairs."""
+    results = []
+    headers = {'amouser_email': 'agent@example.com', 'amouser_id': 7461242, 'widget_version': '1.0.0'}
+    envelope = build_envelope(headers, 18, 'originate', {'phone': '123456'})
+    results.append(['envelope', envelope])
+    results.append(['form', encode_form(envelope)])
+    results.append(['form unicode', encode_form(build_envelope(headers, 1, 'get_contacts',
+                                                               {'start_with': 'Ёлка "q"', 'max_results': 10}))])
+    for pair in ADDRESSES:
+        results.append(['url', request_url(pair[0], pair[1])])
+    for method in ['ping', 'get_agent_status', 'originate']:
+        results.append(['deadline', method, deadline_ms(method)])
+        for body in BODIES:
+            results.append(['decode', method, body, _outcome(method, body)])
+    for text in ['{"status_code": ' + value + '}' for value in STATUS_VALUES]:
+        results.append(['status_code', text, status_code(parse_json(text))])
+    for text_status in ['parsererror', 'error', 'timeout', None]:
+        error = transport_error('hangup', text_status)
+        results.append(['transport', text_status, error.code, error.detail])
+    for text in STATUSES:
+        results.append(['status', text, _view(parse_json(text))])
+    results.append(['same', same_status(initial_status(), parse_json('{"status": "NOT_CONVERSATION"}'))])
+    results.append(['same', same_status(parse_json(STATUSES[1]), parse_json(STATUSES[2]))])
+    backoff = Backoff(500, 30000)
+    results.append(['backoff', [backoff.next_delay() for _ in range(10)]])
+    backoff.reset()
+    results.append(['backoff reset', [backoff.next_delay() for _ in range(3)]])
+    monitor = ServerMonitor(300000)
+    timeline = []
+    for step in range(80):
+        monitor.record(step % 4 != 0)
+        monitor.record(step % 3 != 0)
+        if step % 5 == 0:
+            monitor.record(False)
+        timeline.append(monitor.close_window(step * 5000, step < 70))
+    results.append(['monitor', timeline])
+    for text in SETTINGS:
+        results.append(['settings', text, _settings(text)])
+    for text in VALUES:
+        value = parse_json(text)
+        results.append(['is', text, is_object(value), is_list(value), is_string(value), is_integer(value),
+                        is_boolean(value), get(value, 'a', 'default')])
+    return results
