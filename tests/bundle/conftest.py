@@ -11,7 +11,8 @@ import quickjs
 
 from tests.conftest import BuiltWidget
 
-HARNESS = (Path(__file__).parent / "harness.js").read_text(encoding="utf-8")
+HERE = Path(__file__).parent
+HARNESS = (HERE / "fake_dom.js").read_text(encoding="utf-8") + (HERE / "harness.js").read_text(encoding="utf-8")
 SERVER = "https://pbx.example.com/asterisk_ng"
 
 
@@ -72,11 +73,21 @@ class Harness:
         return self.value(f"harness.callback({widget}, {json.dumps(name)}, {json.dumps(argument)})")
 
     def start(self) -> int:
-        """A widget after amoCRM's usual start: render, init, bind_actions."""
+        """A widget after amoCRM's usual start: render, init, bind_actions.
+
+        The panel asks for the recent contacts when it mounts; that request is answered
+        with an empty list here so tests see only the requests they are about.
+        """
         widget = self.new_widget()
         for name in ("render", "init", "bind_actions"):
             assert self.callback(widget, name) is True
+        self.answer_recent()
         return widget
+
+    def answer_recent(self) -> None:
+        for index in self.pending():
+            if self.envelope(index)["content"]["method"] == "get_last_contacts":
+                self.respond(index, ok([]))
 
     def advance(self, ms: int) -> None:
         """Let ``ms`` of virtual time pass, running timers and promise jobs in order."""
@@ -91,7 +102,15 @@ class Harness:
         return json.loads(self.requests()[index]["data"]["json"])
 
     def methods(self) -> list[str]:
+        """The methods of every request so far, except the panel's recent-contacts loads."""
+        return [m for m in self.all_methods() if m != "get_last_contacts"]
+
+    def all_methods(self) -> list[str]:
         return [json.loads(r["data"]["json"])["content"]["method"] for r in self.requests()]
+
+    def polls(self) -> list[int]:
+        """Indexes of the get_agent_status requests."""
+        return [i for i, m in enumerate(self.all_methods()) if m == "get_agent_status"]
 
     def pending(self) -> list[int]:
         return [i for i, r in enumerate(self.requests()) if not r["answered"]]

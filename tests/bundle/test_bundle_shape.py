@@ -76,10 +76,10 @@ def test_dev_build_warns_about_builtins_the_page_had_defined(dev_widget: BuiltWi
 def test_widget_still_works_when_the_page_defined_format(dev_widget: BuiltWidget) -> None:
     page = Harness(dev_widget, settings_text(), prelude="String.prototype.format = function () { return 'host'; };")
     page.start()
-    page.respond(0, {"headers": {"status_code": "401"}})
+    page.respond(page.polls()[0], {"headers": {"status_code": "401"}})
     page.advance(500)
     assert page.methods() == ["get_agent_status", "get_agent_status"]
-    assert page.requests()[1]["url"] == "https://pbx.example.com/asterisk_ng?secret_key=AsteriskNG"
+    assert page.requests()[page.polls()[1]]["url"] == "https://pbx.example.com/asterisk_ng?secret_key=AsteriskNG"
 
 
 def test_prod_build_has_no_debug_logging(prod_widget: BuiltWidget, dev_widget: BuiltWidget) -> None:

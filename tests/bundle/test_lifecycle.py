@@ -31,7 +31,7 @@ def test_destroy_stops_every_timer_and_ignores_the_late_answer(page) -> None:
     widget = p.start()
     assert p.callback(widget, "destroy") is True
     assert p.timer_count() == 0
-    p.respond(0, ok(NOT_IN_CALL))
+    p.respond(p.polls()[0], ok(NOT_IN_CALL))
     p.advance(60_000)
     assert p.methods() == ["get_agent_status"]
     assert p.timer_count() == 0
@@ -43,10 +43,11 @@ def test_render_after_destroy_brings_back_exactly_one_poll(page) -> None:
     p.callback(widget, "destroy")
     assert p.callback(widget, "render") is True  # amoCRM may call only render on the next area
     assert p.methods() == ["get_agent_status", "get_agent_status"]
+    p.answer_recent()
     assert p.timer_count() == 2
-    p.respond(1, ok({"status": "CONVERSATION", "call_info": None}))
+    p.respond(p.polls()[1], ok({"status": "CONVERSATION", "call_info": None}))
     assert p.methods() == ["get_agent_status"] * 3
-    ids = [p.envelope(i)["content"]["id"] for i in range(3)]
+    ids = [p.envelope(i)["content"]["id"] for i in p.polls()]
     assert ids == sorted(ids) and len(set(ids)) == 3
 
 
@@ -58,6 +59,7 @@ def test_many_render_destroy_cycles_leave_nothing_behind(page) -> None:
         p.callback(widget, "render")
         p.callback(widget, "init")
         p.callback(widget, "bind_actions")
+    p.answer_recent()
     assert p.timer_count() == 2
     p.callback(widget, "destroy")
     assert p.timer_count() == 0
@@ -107,9 +109,10 @@ def test_on_save_switches_to_the_new_settings_without_reload(page) -> None:
     widget = p.start()
     new = settings_text(address="https://other.example.com/ng?tenant=5", key="k&y")
     assert p.callback(widget, "onSave", {"active": "Y", "fields": {"jsonSettings": new}}) is True
-    assert p.requests()[1]["url"] == "https://other.example.com/ng?tenant=5&secret_key=k%26y"
-    p.respond(0, ok({"status": "CONVERSATION"}))  # the old session's answer: ignored
-    assert len(p.requests()) == 2
+    p.answer_recent()
+    assert p.requests()[p.polls()[1]]["url"] == "https://other.example.com/ng?tenant=5&secret_key=k%26y"
+    p.respond(p.polls()[0], ok({"status": "CONVERSATION"}))  # the old session's answer: ignored
+    assert p.methods() == ["get_agent_status"] * 2
     assert p.timer_count() == 2
     assert p.log("statuses")[-1] == "installed"
 
@@ -157,12 +160,38 @@ def test_a_failure_inside_a_callback_returns_true_and_sets_error(page) -> None:
 def test_request_carries_user_version_and_the_form_field(page) -> None:
     p = page()
     p.start()
-    request = p.requests()[0]
+    request = p.requests()[p.polls()[0]]
     assert request["url"] == SERVER + "?secret_key=AsteriskNG"
     assert request["type"] == "json"
     assert list(request["data"]) == ["json"]
-    envelope = p.envelope(0)
+    envelope = p.envelope(p.polls()[0])
     assert envelope["headers"] == {"amouser_email": "agent@example.com", "amouser_id": 7461242,
                                    "widget_version": "1.0.0"}
     assert envelope["content"]["jsonrpc"] == "2.0"
     assert envelope["content"]["params"] == {"current_status": NOT_IN_CALL}
+
+
+def test_panel_is_mounted_once_and_removed_with_its_listeners(page) -> None:
+    p = page()
+    baseline = p.run("fakeDom.listenerCount()")
+    widget = p.start()
+    listeners = p.run("fakeDom.listenerCount()")
+    assert p.run("fakeDom.panels()") == 1
+    assert listeners > baseline
+    for _ in range(5):
+        p.callback(widget, "destroy")
+        assert p.run("fakeDom.panels()") == 0
+        assert p.run("fakeDom.listenerCount()") == baseline
+        assert p.run("fakeDom.nodeCount()") == 0
+        for name in ("render", "init", "bind_actions"):
+            p.callback(widget, name)
+        assert p.run("fakeDom.panels()") == 1
+        assert p.run("fakeDom.listenerCount()") == listeners
+    # the stylesheet is injected once, whatever the number of mounts
+    assert p.run("document.head.childNodes.length") == 1
+
+
+def test_hidden_panel_setting_mounts_no_panel(page) -> None:
+    p = page(settings=settings_text(show_panel=False))
+    p.start()
+    assert p.run("fakeDom.panels()") == 0

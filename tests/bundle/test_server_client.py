@@ -163,7 +163,8 @@ def test_destroy_rejects_pending_requests_as_cancelled(idle) -> None:
 
 def poll_gaps(p):
     """Milliseconds between consecutive get_agent_status requests."""
-    times = [r["at"] for r in p.requests()]
+    requests = p.requests()
+    times = [requests[i]["at"] for i in p.polls()]
     return [b - a for a, b in itertools.pairwise(times)]
 
 
@@ -171,15 +172,15 @@ def test_poll_sends_back_the_last_status_unchanged(page) -> None:
     p = page()
     p.start()
     odd = dict(IN_CALL, extra_field={"kept": True})
-    p.respond(0, ok(odd))
-    assert p.envelope(1)["content"]["params"] == {"current_status": odd}
+    p.respond(p.polls()[0], ok(odd))
+    assert p.envelope(p.polls()[1])["content"]["params"] == {"current_status": odd}
 
 
 def test_poll_408_and_unchanged_answers_poll_again_at_once(page) -> None:
     p = page()
     p.start()
-    p.respond(0, status(408))
-    p.respond(1, ok({"status": "NOT_CONVERSATION"}))
+    p.respond(p.polls()[0], status(408))
+    p.respond(p.polls()[1], ok({"status": "NOT_CONVERSATION"}))
     assert p.methods() == ["get_agent_status"] * 3
     assert poll_gaps(p) == [0, 0]
 
@@ -307,9 +308,9 @@ def test_recovery_after_the_server_comes_back(page) -> None:
     fail_everything_for(p, 6000)
     assert len(p.log("notifications")) == 1
     p.respond(wait_for_request(p), ok(IN_CALL))
-    assert p.envelope(len(p.requests()) - 1)["content"]["params"]["current_status"] == IN_CALL
+    assert p.envelope(p.polls()[-1])["content"]["params"]["current_status"] == IN_CALL
     for _ in range(30):  # the server answers again: long polls ending without news
         p.advance(9_000)
-        p.respond(len(p.requests()) - 1, ok(IN_CALL))
+        p.respond(p.polls()[-1], ok(IN_CALL))
     assert len(p.log("notifications")) == 1
-    assert p.timer_count() == 2
+    assert p.timer_count() == 3  # the poll's deadline, the monitor, the panel's call timer

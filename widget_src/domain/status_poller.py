@@ -22,9 +22,11 @@ class StatusPoller:
         self.raw_status = initial_status()
         self.view = read_status(self.raw_status)
         self.listeners = []
-        self.error_listeners = []
+        self.connection_listeners = []
+        self.failing = False
         self.running = False
         self.run_id = 0
+        self.answers = 0
 
     def subscribe(self, listener):
         """Call ``listener(view)`` now and on every status change; returns an unsubscribe function."""
@@ -32,9 +34,17 @@ class StatusPoller:
         listener(self.view)
         return lambda: self.listeners.remove(listener) if listener in self.listeners else None
 
-    def on_error(self, listener):
-        """Call ``listener(error)`` after each failed poll (the UI may show it)."""
-        self.error_listeners.append(listener)
+    def on_connection(self, listener):
+        """Call ``listener(error)`` after each failed poll and ``listener(None)`` when polls work again."""
+        self.connection_listeners.append(listener)
+
+    def _connection(self, error):
+        self.failing = error != None
+        for listener in list(self.connection_listeners):
+            try:
+                listener(error)
+            except AnyError as listener_error:
+                report_bug("connection listener", listener_error)
 
     def start(self):
         """Start polling (again nothing if already polling)."""
@@ -48,10 +58,6 @@ class StatusPoller:
         """Stop polling; a pending answer is ignored."""
         self.running = False
         self.run_id = self.run_id + 1
-
-    def set_status(self, raw):
-        """Take a status the UI predicted (an optimistic update) until the server says otherwise."""
-        self._publish(raw)
 
     def _publish(self, raw):
         if same_status(raw, self.raw_status):
@@ -72,15 +78,20 @@ class StatusPoller:
                 if run_id != self.run_id or isinstance(error, Cancelled):
                     return
                 if isinstance(error, LongPollTimeout):
-                    self.backoff.reset()
+                    self._succeeded()
                     continue
                 delay = self.backoff.next_delay()
                 debug("status poll failed, retrying in", delay, "ms:", error)
-                for listener in list(self.error_listeners):
-                    listener(error)
+                self._connection(error)
                 await self.timers.sleep(delay)
                 continue
             if run_id != self.run_id:
                 return
-            self.backoff.reset()
+            self.answers = self.answers + 1
+            self._succeeded()
             self._publish(raw)
+
+    def _succeeded(self):
+        self.backoff.reset()
+        if self.failing:
+            self._connection(None)

@@ -5,10 +5,10 @@ and pending request it made, so a destroyed or reconfigured widget leaves nothin
 """
 
 from domain.backoff import default_backoff
+from domain.call_panel.panel import CallPanel
 from domain.click2call import call_number
 from domain.server_client import ServerClient
 from domain.status_poller import StatusPoller
-from infrastructure.logger import debug
 from infrastructure.monitor import MonitorService
 from infrastructure.timers import Timers
 
@@ -23,16 +23,21 @@ class Session:
         self.monitor = MonitorService(amocrm, self.timers, settings.enable_notification)
         self.client = ServerClient(amocrm, settings, self.timers, self.monitor.record)
         self.poller = StatusPoller(self.client, self.timers, default_backoff())
+        self.panel = None
 
     def start(self):
-        """Start the monitor and, when the panel is shown, the status poll."""
+        """Start the monitor and, when the settings show the panel, the panel and its status poll."""
         self.monitor.start()
         if self.settings.show_panel:
-            self.poller.subscribe(lambda view: debug("agent status", view.in_call, view.phone))
+            self.panel = CallPanel(self.amocrm, self.client, self.poller, self.timers)
+            self.panel.mount()
             self.poller.start()
 
     def stop(self):
-        """Stop the poll, reject pending requests, cancel every timer."""
+        """Remove the panel, stop the poll, reject pending requests, cancel every timer."""
+        if self.panel != None:
+            self.panel.unmount()
+            self.panel = None
         self.poller.stop()
         self.client.close()
         self.timers.cancel_all()

@@ -1,0 +1,623 @@
+"""The REAL widget archive (``--dev`` build of this checkout) in the sandbox, in headless Chromium.
+
+What runs: the ``sandbox`` fixture serves the archive built by the ``dev_widget`` session fixture
+(tests/conftest.py) against a fresh in-memory demo backend per test; the page is the emulated
+amoCRM host (sandbox/static/host/amocrm.js), which records lifecycle calls, crm_post requests,
+notifications and set_status values in ``window.__sandbox``. Every test fails on a page error or
+a ``console.error`` (``page_errors``) and on anything the host recorded in ``__sandbox.errors``.
+
+The demo backend's long poll is shortened to 1 s (``fast_long_poll``) so polls cycle quickly.
+Scenarios that span the server monitor's 5 s windows for a long time (the 300 s notification
+delay, the 30 s backoff cap) run on Playwright's fake clock (``VirtualClock``): timers fire
+exactly when virtual time is advanced, while requests still go over the real network.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from sandbox.demo_backend import DemoBackend
+from sandbox.server import SandboxServer
+from widgetbuild.config import BuildConfig
+from widgetbuild.pipeline import build
+
+USER_ID = 7461242
+USER_EMAIL = "agent@example.com"
+LONG_POLL_SECONDS = 1.0
+# The first phone number on the sandbox's contact card and its phonebook entry.
+CARD_PHONE = "+79161000003"
+CARD_CONTACT = {"contact_name": "Александр Иванов", "contact_id": 10001, "contact_phone": "79161000003"}
+
+SERVER_ERROR_RU = {"header": "Ошибка сервера.", "text": "Сервер перестал отвечать на запросы."}
+SERVER_ERROR_EN = {"header": "Server error.", "text": "The server stopped responding to requests."}
+CALL_FAILED_RU = "Не удалось позвонить"
+
+MONITOR_WINDOW_MS = 5000
+DEFAULT_NOTIFICATION_DELAY_MS = 300_000
+QUICK_NOTIFICATION_DELAY_S = 4
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT = REPO_ROOT / "docs" / "screenshots" / "sandbox.png"
+
+# Counts live setInterval timers (created minus cleared), installed before any page script runs.
+COUNT_INTERVALS = """
+(function () {
+  var live = new Set();
+  var setI = window.setInterval, clearI = window.clearInterval;
+  window.setInterval = function () { var id = setI.apply(this, arguments); live.add(id); return id; };
+  window.clearInterval = function (id) { live.delete(id); return clearI.apply(this, arguments); };
+  window.__liveIntervals = function () { return live.size; };
+}());
+"""
+
+# Wraps the widget's crm_post to note when (page clock, so virtual time under a fake clock) each
+# request was sent and answered.
+TRACE_REQUESTS = """() => {
+  var w = window.__sandbox.widget;
+  var post = w.crm_post;
+  window.__trace = [];
+  w.crm_post = function (url, data, success, type, error) {
+    var rec = {method: JSON.parse(data.json).content.method, sent: Date.now(), done: null};
+    window.__trace.push(rec);
+    return post.call(this, url, data,
+      function () { rec.done = Date.now(); return success.apply(this, arguments); }, type,
+      function () { rec.done = Date.now(); return error.apply(this, arguments); });
+  };
+}"""
+
+
+# --- fixtures and helpers ------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def fast_long_poll(demo_backend: DemoBackend) -> None:
+    """Long polls end after 1 s instead of the demo backend's 9 s."""
+    demo_backend.configure(long_poll_seconds=LONG_POLL_SECONDS)
+
+
+@pytest.fixture(autouse=True)
+def no_sandbox_errors(page: Page, page_errors: list[str]) -> Iterator[None]:
+    """After the test: let pending page events arrive, and count the host's recorded errors too."""
+    yield
+    if page.is_closed() or not page.url.startswith("http"):
+        return
+    page.wait_for_timeout(50)  # dispatches console/pageerror events still queued
+    errors = page.evaluate("window.__sandbox ? window.__sandbox.errors : []")
+    page_errors.extend(f"__sandbox.errors: {e['kind']}: {e['message']}" for e in errors)
+
+
+@pytest.fixture(scope="module")
+def quick_notification_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real --dev build whose NOTIFICATION_DELAY is 4 s instead of 300 s."""
+    out = tmp_path_factory.mktemp("notify-delay-4")
+    result = build(BuildConfig(dev=True, notification_delay=QUICK_NOTIFICATION_DELAY_S, out_dir=out))
+    return Path(result.zip_path)
+
+
+def wait_until(page: Page, condition: Callable[[], Any], timeout: float = 5.0, what: str = "condition") -> Any:
+    """Poll ``condition`` (Python side, e.g. the backend's records) while the page keeps running."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        page.wait_for_timeout(20)
+
+
+def polls(backend: DemoBackend) -> list[Any]:
+    """The get_agent_status requests the backend received, oldest first."""
+    return backend.requests_for("get_agent_status")
+
+
+def polls_in_flight(backend: DemoBackend) -> int:
+    """Long polls the backend is still holding (received, not answered)."""
+    return sum(1 for r in polls(backend) if r.status_code is None and r.fault is None)
+
+
+def notifications(page: Page, header: str | None = None) -> list[dict[str, Any]]:
+    """The host's recorded notifications, optionally only those with this header."""
+    found = page.evaluate("window.__sandbox.notifications")
+    return [n for n in found if header is None or (n["payload"] or {}).get("header") == header]
+
+
+def settings_json(backend: DemoBackend, *, show_panel: bool = True, enable_notification: bool = True,
+                  secret_key: str = "AsteriskNG") -> str:
+    """The widget's settings JSON for ``backend``."""
+    return json.dumps({
+        "server": {"serverAddress": backend.url, "secretKey": secret_key},
+        "amocrm": {"showPanel": show_panel, "enableNotification": enable_notification},
+    })
+
+
+def click_card_phone(page: Page) -> None:
+    page.locator("#sandbox-page .sandbox-phone").first.click()
+
+
+def held_polls(backend: DemoBackend) -> int:
+    """Long polls the backend has been holding for a while (not ones it is about to answer)."""
+    now = time.time()
+    return sum(1 for r in polls(backend) if r.status_code is None and r.fault is None and now - r.time > 0.05)
+
+
+class VirtualClock:
+    """Playwright's fake clock on ``page``: paused right after the widget started, advanced by hand.
+
+    Each step fires the due timers, then waits until every crm_post the widget sent has been
+    answered (over the real network) or is a long poll the backend holds, so virtual time never
+    runs ahead of a request that is about to fail.
+    """
+
+    def __init__(self, page: Page, backend: DemoBackend) -> None:
+        self.page = page
+        self.backend = backend
+        self.origin = 0
+
+    def pause(self) -> None:
+        self.origin = self.page.evaluate("Date.now()")
+        self.page.clock.pause_at((self.origin + 1) / 1000)  # a number is seconds for the Python API
+
+    def settle(self, timeout: float = 5.0) -> None:
+        wait_until(self.page, lambda: self.page.evaluate("window.__sandbox.pendingRequests")
+                   <= held_polls(self.backend), timeout, "pending requests to be answered")
+
+    def advance(self, ms: int, step: int = 500, until: Callable[[], bool] | None = None) -> None:
+        """Advance ``ms`` virtual milliseconds in ``step``s (stop early once ``until()`` holds)."""
+        done = 0
+        while done < ms:
+            chunk = min(step, ms - done)
+            self.page.clock.run_for(chunk)
+            done += chunk
+            self.settle()
+            if until is not None and until():
+                return
+
+
+def virtual_notification_times(page: Page) -> list[int]:
+    return page.evaluate("window.__notifiedAt")
+
+
+def record_notification_times(page: Page, origin: int) -> None:
+    """Note the (virtual) time of every show_message_error call, relative to ``origin``."""
+    page.evaluate("""(origin) => {
+      window.__notifiedAt = [];
+      var show = APP.notifications.show_message_error;
+      APP.notifications.show_message_error = function (p) {
+        window.__notifiedAt.push(Date.now() - origin);
+        return show.apply(this, arguments);
+      };
+    }""", origin)
+
+
+def open_on_virtual_clock(page: Page, open_sandbox: Callable[..., Page], backend: DemoBackend,
+                          query: dict[str, Any] | None = None) -> VirtualClock:
+    page.clock.install()
+    open_sandbox(query)
+    clock = VirtualClock(page, backend)
+    clock.pause()
+    return clock
+
+
+# --- 1. start-up ---------------------------------------------------------------------------------
+
+
+def test_lifecycle_order_and_results(open_sandbox: Callable[..., Page], demo_backend: DemoBackend) -> None:
+    page = open_sandbox()
+    entries = page.evaluate("window.__sandbox.lifecycle")
+    assert [e["name"] for e in entries] == ["render", "init", "bind_actions"]
+    assert [(e["returnedType"], e["returned"]) for e in entries] == [("boolean", True)] * 3
+    assert not any(e.get("threw") or e.get("missing") for e in entries)
+    # Three start-up callbacks, one session: one Click2Call registration, one long poll.
+    assert page.evaluate("window.__sandbox.addActionCalls") == [{"type": "phone", "page": "card"}]
+    wait_until(page, lambda: polls(demo_backend), what="the first long poll")
+    page.wait_for_timeout(200)
+    assert polls_in_flight(demo_backend) == 1
+    assert page.evaluate("window.__sandbox.statuses") == ["installed"]
+    expect(page.locator("#sandbox-widget-status")).to_have_text("installed")
+    first = polls(demo_backend)[0]
+    assert first.params == {"current_status": {"status": "NOT_CONVERSATION"}}
+
+
+# --- 2. Click2Call -------------------------------------------------------------------------------
+
+
+def test_click2call_originates_and_poll_reports_the_call(open_sandbox: Callable[..., Page],
+                                                         demo_backend: DemoBackend) -> None:
+    page = open_sandbox()
+    wait_until(page, lambda: polls_in_flight(demo_backend) == 1, what="a long poll in flight")
+    click_card_phone(page)
+
+    originates = wait_until(page, lambda: [r for r in demo_backend.requests_for("originate") if r.status_code],
+                            what="the originate request")
+    assert len(originates) == 1
+    request = originates[0]
+    assert request.params == {"phone": CARD_PHONE}
+    assert request.headers == {"amouser_email": USER_EMAIL, "amouser_id": USER_ID, "widget_version": "1.0.0"}
+    assert type(request.headers["amouser_id"]) is int
+    assert request.status_code == 200
+    assert page.evaluate("window.__sandbox.phoneCalls") == [{"value": CARD_PHONE, "handled": True}]
+
+    status = demo_backend.agent_status(USER_ID)
+    assert status["status"] == "CONVERSATION"
+    info = status["call_info"]
+    assert {k: info[k] for k in CARD_CONTACT} == CARD_CONTACT
+    assert isinstance(info["timestamp"], int) and abs(info["timestamp"] - time.time()) < 30
+    assert (info["is_hold"], info["is_mute"]) == (False, False)
+
+    # The waiting long poll returns the new status; the widget's next poll sends it back unchanged.
+    wait_until(page, lambda: polls(demo_backend)[-1].params == {"current_status": status},
+               what="a poll that sends back the CONVERSATION status")
+    latest = polls(demo_backend)[-1]
+    assert latest.params["current_status"]["call_info"]["unique_id"] == info["unique_id"]
+    assert notifications(page) == []
+
+
+# --- 3. Click2Call failure -----------------------------------------------------------------------
+
+CALL_FAILURES = {
+    "status 401": (("status", 401), "Неверный секретный ключ."),
+    "secret key changed": (("secret_key", "a-new-key"), "Неверный секретный ключ."),
+    "method exception": (("exception", "NoSuchExtension"), "Сервер не смог выполнить команду. (NoSuchExtension)"),
+    "connection dropped": (("drop", None), "Сервер не отвечает."),
+    "not JSON": (("non_json", None), "Сервер прислал непонятный ответ."),
+}
+
+
+@pytest.mark.parametrize("case", list(CALL_FAILURES))
+def test_click2call_failure_is_notified(case: str, open_sandbox: Callable[..., Page],
+                                        demo_backend: DemoBackend) -> None:
+    (kind, value), reason = CALL_FAILURES[case]
+    page = open_sandbox()
+    demo_backend.inject_fault(kind, value, method="originate")
+    click_card_phone(page)
+
+    page.wait_for_function(f"window.__sandbox.notifications.some(n => n.payload.header === {CALL_FAILED_RU!r})")
+    failed = notifications(page, CALL_FAILED_RU)
+    assert failed == [{"type": "show_message_error",
+                       "payload": {"header": CALL_FAILED_RU, "text": f"{CARD_PHONE}: {reason}"}}]
+    item = page.locator("#sandbox-tray [data-type=show_message_error]", has_text=CALL_FAILED_RU)
+    expect(item).to_have_count(1)
+    expect(item).to_be_visible()
+    expect(item.locator(".sandbox-tray__text")).to_have_text(f"{CARD_PHONE}: {reason}")
+    assert len(demo_backend.requests_for("originate")) == 1
+    assert demo_backend.agent_status(USER_ID)["status"] == "NOT_CONVERSATION"
+
+
+def test_click2call_failure_in_english(open_sandbox: Callable[..., Page], demo_backend: DemoBackend) -> None:
+    page = open_sandbox({"locale": "en"})
+    demo_backend.inject_fault("status", 401, method="originate")
+    click_card_phone(page)
+    page.wait_for_function("window.__sandbox.notifications.length > 0")
+    assert notifications(page) == [{"type": "show_message_error", "payload": {
+        "header": "The call could not be started", "text": f"{CARD_PHONE}: Invalid secret key."}}]
+
+
+# --- 4. navigation -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("navigation", ["full", "render-only"])
+def test_page_switches_leave_one_poll_and_one_action(navigation: str, page: Page,
+                                                      open_sandbox: Callable[..., Page],
+                                                      demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+    page.add_init_script(COUNT_INTERVALS)
+    open_sandbox({"navigation": navigation} if navigation == "render-only" else None)
+    wait_until(page, lambda: polls(demo_backend), what="the first long poll")
+    for _ in range(3):
+        for target in ("list", "card", "settings"):
+            page.click(f"[data-sandbox-page={target}]")
+            expect(page.locator("#sandbox-page")).to_have_attribute("data-page", target)
+    names = page.evaluate("window.__sandbox.lifecycle.map(e => e.name)")
+    per_switch = ["destroy", "render", "init", "bind_actions"] if navigation == "full" else ["destroy", "render"]
+    assert names == ["render", "init", "bind_actions"] + per_switch * 9
+    # Polls of destroyed sessions were not aborted; they end within one long-poll period.
+    wait_until(page, lambda: polls_in_flight(demo_backend) <= 1, timeout=LONG_POLL_SECONDS + 2,
+               what="orphaned long polls to end")
+    page.wait_for_timeout(200)
+
+    # Over 2.5 s (2-3 long-poll cycles) never more than one poll in flight, anywhere.
+    samples = []
+    deadline = time.monotonic() + 2.5
+    while time.monotonic() < deadline:
+        samples.append((polls_in_flight(demo_backend), sandbox.stats.as_dict()["in_flight"],
+                        page.evaluate("window.__sandbox.pendingRequests")))
+        page.wait_for_timeout(40)
+    assert max(max(s) for s in samples) == 1, samples
+    assert any(s[0] == 1 for s in samples)
+    started = len(polls(demo_backend))
+    page.wait_for_timeout(2000)
+    assert len(polls(demo_backend)) - started <= 3  # one loop of 1 s polls, not several
+    assert page.evaluate("window.__liveIntervals()") == 1  # one server monitor
+    assert page.evaluate("window.__sandbox.addActionCalls.length") == 1
+
+    # Click2Call still works, one originate per click, on the card and on the list.
+    page.click("[data-sandbox-page=card]")
+    click_card_phone(page)
+    wait_until(page, lambda: demo_backend.agent_status(USER_ID)["status"] == "CONVERSATION", what="the call")
+    demo_backend.remote_hangup(USER_ID)
+    page.click("[data-sandbox-page=list]")
+    page.locator("#sandbox-page .sandbox-phone").nth(1).click()
+    wait_until(page, lambda: len(demo_backend.requests_for("originate")) >= 2, what="the second originate")
+    page.wait_for_timeout(300)
+    assert [r.params for r in demo_backend.requests_for("originate")] == [
+        {"phone": CARD_PHONE}, {"phone": "+14151007922"}]
+    assert notifications(page) == []
+
+
+# --- 5. broken settings --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", ["{broken", "[1, 2]", "null", ""])
+def test_unusable_settings_set_error_status_and_send_nothing(raw: str, open_sandbox: Callable[..., Page],
+                                                             demo_backend: DemoBackend,
+                                                             sandbox: SandboxServer) -> None:
+    page = open_sandbox({"settings": raw})
+    assert page.evaluate("window.__sandbox.widget.get_settings().jsonSettings") == raw
+    entries = page.evaluate("window.__sandbox.lifecycle")
+    assert [(e["name"], e["returned"]) for e in entries] == [("render", True), ("init", True),
+                                                           ("bind_actions", True)]
+    statuses = page.evaluate("window.__sandbox.statuses")
+    assert "error" in statuses and "installed" not in statuses
+    expect(page.locator("#sandbox-widget-status")).to_have_text("error")
+    click_card_phone(page)  # minimal mode: no Click2Call either
+    page.wait_for_timeout(1000)
+    assert page.evaluate("window.__sandbox.requests") == []
+    assert demo_backend.requests == []
+    assert sandbox.stats.as_dict()["total"] == 0
+    assert notifications(page) == []
+
+
+def test_not_configured_install_does_nothing(open_sandbox: Callable[..., Page], demo_backend: DemoBackend) -> None:
+    page = open_sandbox({"install_status": "not_configured"})
+    assert [e["returned"] for e in page.evaluate("window.__sandbox.lifecycle")] == [True, True, True]
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__sandbox.statuses") == []
+    assert page.evaluate("window.__sandbox.requests") == []
+    assert demo_backend.requests == []
+
+
+# --- 6. server monitor notifications -------------------------------------------------------------
+
+
+def test_server_down_notification_and_its_rate_limit(page: Page, open_sandbox: Callable[..., Page],
+                                                     make_sandbox: Callable[..., SandboxServer],
+                                                     quick_notification_archive: Path,
+                                                     demo_backend: DemoBackend) -> None:
+    """Real time, NOTIFICATION_DELAY = 4 s: one notification per failing 5 s window, not more."""
+    server = make_sandbox(quick_notification_archive)
+    demo_backend.inject_fault("status", 500, method="get_agent_status")
+    open_sandbox(sandbox=server)
+    started = time.monotonic()
+    count = f"window.__sandbox.notifications.filter(n => n.payload.header === {SERVER_ERROR_RU['header']!r}).length"
+
+    page.wait_for_function(f"{count} >= 1", timeout=8000)
+    first = time.monotonic()
+    assert first - started < 6.5
+    assert notifications(page) == [{"type": "show_message_error", "payload": SERVER_ERROR_RU}]
+    item = page.locator("#sandbox-tray [data-type=show_message_error]")
+    expect(item).to_be_visible()
+    expect(item.locator(".sandbox-tray__header")).to_have_text(SERVER_ERROR_RU["header"])
+    expect(item.locator(".sandbox-tray__text")).to_have_text(SERVER_ERROR_RU["text"])
+
+    page.wait_for_timeout(3000)
+    assert page.evaluate(count) == 1
+
+    page.wait_for_function(f"{count} >= 2", timeout=5000)
+    second = time.monotonic()
+    assert second - first >= QUICK_NOTIFICATION_DELAY_S
+    assert len(notifications(page)) == 2
+    assert all(r.status_code == 500 for r in polls(demo_backend))
+
+
+@pytest.mark.parametrize("fault", ["status 500", "drop", "not JSON", "backend stopped"])
+@pytest.mark.parametrize("enabled", [True, False], ids=["enabled", "disabled"])
+def test_server_error_notification_follows_enable_notification(
+    fault: str, enabled: bool, page: Page, open_sandbox: Callable[..., Page], demo_backend: DemoBackend
+) -> None:
+    """Fake clock, default build: 60 s of a dead server give exactly one notification, or none."""
+    if fault == "status 500":
+        demo_backend.inject_fault("status", 500, method="get_agent_status")
+    elif fault == "drop":
+        demo_backend.inject_fault("drop", method="get_agent_status")
+    elif fault == "not JSON":
+        demo_backend.inject_fault("non_json", method="get_agent_status")
+    settings = settings_json(demo_backend, enable_notification=enabled)
+    clock = open_on_virtual_clock(page, open_sandbox, demo_backend, {"settings": settings})
+    if fault == "backend stopped":
+        demo_backend.stop()
+    clock.advance(60_000, step=1000)
+    expected = [{"type": "show_message_error", "payload": SERVER_ERROR_RU}] if enabled else []
+    assert notifications(page) == expected
+    # The widget kept retrying (with backoff) the whole minute.
+    assert len(page.evaluate("window.__sandbox.requests")) >= 6
+    assert not any(r.status_code == 200 for r in polls(demo_backend)[1:])
+
+
+def test_server_error_notification_in_english(page: Page, open_sandbox: Callable[..., Page],
+                                              demo_backend: DemoBackend) -> None:
+    demo_backend.inject_fault("status", 500, method="get_agent_status")
+    clock = open_on_virtual_clock(page, open_sandbox, demo_backend, {"locale": "en"})
+    clock.advance(6000, step=1000)
+    assert notifications(page) == [{"type": "show_message_error", "payload": SERVER_ERROR_EN}]
+
+
+def test_default_notification_delay_is_300_seconds(page: Page, open_sandbox: Callable[..., Page],
+                                                   demo_backend: DemoBackend) -> None:
+    """Fake clock, default build: failing windows keep coming, notifications come 300 s apart."""
+    demo_backend.inject_fault("status", 500, method="get_agent_status")
+    clock = open_on_virtual_clock(page, open_sandbox, demo_backend)
+    record_notification_times(page, clock.origin)
+    page.evaluate(TRACE_REQUESTS)
+    clock.advance(340_000, step=1000, until=lambda: len(virtual_notification_times(page)) >= 2)
+    first, second = virtual_notification_times(page)
+    assert first <= MONITOR_WINDOW_MS + 100
+    assert DEFAULT_NOTIFICATION_DELAY_MS <= second - first <= DEFAULT_NOTIFICATION_DELAY_MS + MONITOR_WINDOW_MS
+    # Between the two, the server kept failing in many windows: the delay, not a lull, kept it quiet.
+    sent = [r["sent"] - clock.origin for r in page.evaluate("window.__trace")]
+    failed_between = {t // MONITOR_WINDOW_MS for t in sent if first < t < second - MONITOR_WINDOW_MS}
+    assert len(failed_between) >= 8
+    assert len(notifications(page)) == 2
+
+
+# --- 7. recovery ---------------------------------------------------------------------------------
+
+
+def test_recovery_after_fault_then_incoming_call(open_sandbox: Callable[..., Page],
+                                                 demo_backend: DemoBackend) -> None:
+    demo_backend.inject_fault("status", 500, method="get_agent_status")
+    page = open_sandbox()
+    wait_until(page, lambda: len(polls(demo_backend)) >= 3, what="three failed polls")
+    demo_backend.clear_faults()
+    cleared = time.monotonic()
+    failed = len(polls(demo_backend))
+    # The next poll comes after the current backoff (2 s after the third failure, 4 s after a fourth).
+    wait_until(page, lambda: any(r.status_code == 200 for r in polls(demo_backend)), timeout=5.0,
+               what="a successful poll after the fault")
+    assert time.monotonic() - cleared < 4.6
+    assert all(r.status_code == 500 for r in polls(demo_backend)[:failed])
+    # Back to long polling: one poll in flight, answered after the long-poll period.
+    wait_until(page, lambda: polls_in_flight(demo_backend) == 1, what="a long poll in flight")
+
+    status = demo_backend.start_incoming_call(USER_ID, phone="+74951015841")
+    assert status["status"] == "CONVERSATION"
+    assert status["call_info"]["contact_name"] == "Анна Иванова"
+    wait_until(page, lambda: polls(demo_backend)[-1].params == {"current_status": status}, timeout=3.0,
+               what="the next poll to carry the incoming call")
+    demo_backend.remote_hangup(USER_ID)
+    wait_until(page, lambda: polls(demo_backend)[-1].params == {"current_status": {"status": "NOT_CONVERSATION"}},
+               timeout=3.0, what="the poll after the hangup")
+    assert notifications(page) == []
+
+
+# --- 8. backoff ----------------------------------------------------------------------------------
+
+
+def test_backoff_gaps_grow_in_real_time(open_sandbox: Callable[..., Page], demo_backend: DemoBackend) -> None:
+    demo_backend.inject_fault("status", 500, method="get_agent_status")
+    page = open_sandbox()
+    wait_until(page, lambda: len(polls(demo_backend)) >= 5, timeout=10.0, what="five failed polls")
+    times = [r.time for r in polls(demo_backend)[:5]]
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    for gap, expected in zip(gaps, (0.5, 1.0, 2.0, 4.0)):
+        assert expected - 0.05 <= gap <= expected + 0.5, gaps
+    assert all(r.status_code == 500 for r in polls(demo_backend))
+
+
+def test_backoff_schedule_cap_and_reset_on_virtual_clock(page: Page, open_sandbox: Callable[..., Page],
+                                                         demo_backend: DemoBackend) -> None:
+    """0.5 s doubling to a 30 s cap; one answered poll resets it to 0.5 s."""
+    demo_backend.inject_fault("status", 500, method="get_agent_status", times=10)
+    clock = open_on_virtual_clock(page, open_sandbox, demo_backend)
+    page.evaluate(TRACE_REQUESTS)
+    clock.advance(200_000, step=500, until=lambda: demo_backend.faults == [])
+    failed = page.evaluate("window.__trace")
+    # The first failure's 0.5 s pause ran before tracing began: traced pauses start at 1 s.
+    pauses = [b["sent"] - a["done"] for a, b in zip(failed, failed[1:])]
+    assert pauses[:7] == [1000, 2000, 4000, 8000, 16000, 30000, 30000], pauses
+
+    # The 11th poll is answered: long polling again. One answer resets the backoff to 0.5 s.
+    clock.advance(35_000, step=500, until=lambda: len(polls(demo_backend)) >= 11)
+    wait_until(page, lambda: polls_in_flight(demo_backend) == 1 and len(polls(demo_backend)) >= 12,
+               timeout=3.0, what="long polling again")
+    page.evaluate("window.__trace.length = 0")
+    demo_backend.inject_fault("status", 500, method="get_agent_status", times=3)
+    # A call ends the held poll at once; the three polls after it fail.
+    demo_backend.start_incoming_call(USER_ID, phone="+74951015841")
+    clock.advance(10_000, step=250, until=lambda: len(polls(demo_backend)) >= 16)
+    wait_until(page, lambda: len(page.evaluate("window.__trace.filter(r => r.done !== null)")) >= 5,
+               timeout=3.0, what="the poll after the failures to be answered")
+    assert [r.status_code for r in polls(demo_backend)[11:15]] == [200, 500, 500, 500]
+    trace = page.evaluate("window.__trace")
+    pauses = [b["sent"] - a["done"] for a, b in zip(trace, trace[1:]) if a["done"] is not None]
+    while pauses and pauses[0] == 0:  # answered polls followed at once (before the first failure)
+        pauses.pop(0)
+    # failures after 0.5 s, 1 s and 2 s pauses; the answered poll is followed at once
+    assert pauses[:4] == [500, 1000, 2000, 0], pauses
+
+
+# --- 9. destroy ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("phase", ["long poll pending", "backoff pause"])
+def test_destroy_stops_polling_timers_and_click2call(phase: str, page: Page, open_sandbox: Callable[..., Page],
+                                                     demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+    page.add_init_script(COUNT_INTERVALS)
+    if phase == "backoff pause":
+        demo_backend.inject_fault("status", 500, method="get_agent_status")
+    open_sandbox()
+    if phase == "backoff pause":
+        wait_until(page, lambda: len(polls(demo_backend)) >= 2, what="two failed polls")  # now pausing 1 s
+    else:
+        wait_until(page, lambda: polls_in_flight(demo_backend) == 1, what="a long poll in flight")
+    assert page.evaluate("window.__liveIntervals()") == 1
+    page.evaluate("window.__session = window.__sandbox.widget.asteriskng.session")
+
+    assert page.evaluate("window.__sandbox.widget.callbacks.destroy()") is True
+    assert page.evaluate("window.__sandbox.widget.asteriskng.session") is None
+    assert page.evaluate("window.__session.timers.count()") == 0
+    assert page.evaluate("window.__session.client.pending_count()") == 0
+    assert page.evaluate("window.__liveIntervals()") == 0
+
+    # The long poll that was already at the server may still end; nothing follows it.
+    wait_until(page, lambda: polls_in_flight(demo_backend) == 0, timeout=LONG_POLL_SECONDS + 1,
+               what="the pending long poll to end")
+    seen = len(demo_backend.requests)
+    click_card_phone(page)  # Click2Call of a destroyed widget sends nothing
+    page.wait_for_timeout(2500)
+    assert len(demo_backend.requests) == seen
+    assert demo_backend.requests_for("originate") == []
+    assert page.evaluate("window.__sandbox.pendingRequests") == 0
+    assert sandbox.stats.as_dict()["in_flight"] == 0
+    assert notifications(page) == []
+
+
+def test_render_after_destroy_starts_again(open_sandbox: Callable[..., Page], demo_backend: DemoBackend) -> None:
+    page = open_sandbox()
+    wait_until(page, lambda: polls(demo_backend), what="the first long poll")
+    page.evaluate("window.__sandbox.widget.callbacks.destroy()")
+    wait_until(page, lambda: polls_in_flight(demo_backend) == 0, timeout=LONG_POLL_SECONDS + 1,
+               what="the pending long poll to end")
+    seen = len(polls(demo_backend))
+    assert page.evaluate("window.__sandbox.widget.callbacks.render()") is True
+    wait_until(page, lambda: len(polls(demo_backend)) > seen, what="polling to start again")
+    click_card_phone(page)
+    wait_until(page, lambda: demo_backend.requests_for("originate"), what="the originate")
+    page.wait_for_timeout(1200)
+    assert polls_in_flight(demo_backend) <= 1
+    assert len(demo_backend.requests_for("originate")) == 1
+
+
+# --- screenshot ----------------------------------------------------------------------------------
+
+
+def test_screenshot_of_the_sandbox(open_sandbox: Callable[..., Page], demo_backend: DemoBackend) -> None:
+    """docs/screenshots/sandbox.png: the card page, the real widget running, a notification, the strip."""
+    page = open_sandbox()
+    wait_until(page, lambda: polls_in_flight(demo_backend) == 1, what="a long poll in flight")
+    demo_backend.inject_fault("status", 401, method="originate", times=1)
+    click_card_phone(page)
+    tray_item = page.locator("#sandbox-tray [data-type=show_message_error]")
+    expect(tray_item).to_be_visible()
+    expect(tray_item).to_contain_text(CALL_FAILED_RU)
+    expect(tray_item).to_contain_text(f"{CARD_PHONE}: Неверный секретный ключ.")
+    expect(page.locator("#sandbox-controls")).to_be_visible()
+    expect(page.locator("[data-sandbox-control=incoming_call]")).to_be_visible()
+    expect(page.locator("body")).to_have_attribute("data-widget-state", "ready")
+    expect(page.locator("#sandbox-widget-status")).to_have_text("installed")
+    expect(page.locator("#sandbox-page .sandbox-phone")).to_have_count(3)
+    page.mouse.move(0, 0)
+
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+    with SCREENSHOT.open("rb") as fh:
+        head = fh.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", head[16:24]) == (1280, 800)

@@ -1,0 +1,1 @@
+"""The floating call panel: current call, call controls, phonebook search and dialling."""
