@@ -15,7 +15,7 @@ PREFIX = ".asng-"
 # The first compound selector must carry a widget class (optionally with a tag: a.asng-link).
 _SCOPED = re.compile(r"^[a-zA-Z]*\.asng-")
 KEYFRAMES_PREFIX = "asng-"
-_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
 def _check_selectors(selectors: str, path: Path, line: int) -> None:
@@ -41,7 +41,7 @@ def check_scoped(css: str, path: Path) -> None:
             continue
         head = head.split(";")[-1].strip()  # declarations before a nested block
         inside_keyframes = "keyframes" in depth_kinds
-        if head.startswith("@media") or head.startswith("@supports"):
+        if head.startswith(("@media", "@supports")):
             depth_kinds.append("group")
         elif head.startswith("@keyframes"):
             name = head.split()[1] if len(head.split()) > 1 else ""

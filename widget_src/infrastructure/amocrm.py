@@ -5,7 +5,6 @@ the platform changes.
 """
 
 from build_constants import SETTINGS_FIELD
-
 from infrastructure.jscompat import get, is_object
 
 

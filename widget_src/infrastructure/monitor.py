@@ -2,7 +2,6 @@
 
 from build_constants import NOTIFICATION_DELAY
 from domain.server_monitor import WINDOW_MS, ServerMonitor
-
 from infrastructure.jscompat import now_ms
 
 

@@ -8,7 +8,6 @@ one session (one poll, one monitor) running.
 from build_constants import SETTINGS_FIELD
 from infrastructure.logger import debug, warn
 from infrastructure.settings import SettingsError, parse_settings
-
 from system.session import Session
 
 
