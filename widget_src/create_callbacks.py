@@ -1,5 +1,6 @@
 """The composition root: builds the widget's objects for one amoCRM widget instance."""
 
+from domain.settings_page.page import SettingsPage
 from infrastructure.amocrm import AmoCRM
 from system.bootstrap import guarded
 from system.lifecycle import Lifecycle
@@ -16,7 +17,7 @@ def create_callbacks(widget):
         "render": guarded(amocrm, "render", lifecycle.start),
         "init": guarded(amocrm, "init", lifecycle.start),
         "bind_actions": guarded(amocrm, "bind_actions", lifecycle.start),
-        "settings": guarded(amocrm, "settings", lambda modal_body: None),
+        "settings": guarded(amocrm, "settings", SettingsPage(amocrm).open),
         "onSave": guarded(amocrm, "onSave", lifecycle.save),
         "destroy": guarded(amocrm, "destroy", lifecycle.stop),
     }

@@ -58,7 +58,10 @@ def write_tree(root: Path, files: dict[str, bytes]) -> None:
         target = staging / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+    staging.chmod(0o755)
     old = root.with_name(f".{root.name}.old")
+    if old.exists():  # left by an interrupted build
+        shutil.rmtree(old)
     if root.exists():
         root.rename(old)
     staging.rename(root)

@@ -66,7 +66,7 @@ def check_version(version: str, force: bool = False) -> str:
     A major other than 1 is refused unless ``force`` is set, because the existing backends
     reject such widgets with status 409.
     """
-    match = _VERSION_RE.match(version)
+    match = _VERSION_RE.fullmatch(version)
     if not match:
         raise BuildError("--version", f"{version!r} is not a version of the form MAJOR.MINOR.PATCH (e.g. 1.0.0)")
     if int(match.group(1)) != SUPPORTED_MAJOR and not force:
@@ -80,7 +80,7 @@ def check_version(version: str, force: bool = False) -> str:
 
 def check_settings_field(name: str) -> str:
     """Return ``name`` if it can serve as amoCRM's settings field code."""
-    if not _FIELD_RE.match(name):
+    if not _FIELD_RE.fullmatch(name):
         raise BuildError("--settings-field", f"{name!r} is not a valid field code (letters, digits, '_')")
     return name
 

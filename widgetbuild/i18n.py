@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from widgetbuild.errors import BuildError
-from widgetbuild.source_rules import iter_sources
+from widgetbuild.source_rules import iter_sources, parse_source
 from widgetbuild.templating import render_json
 
 I18N_CALL = "i18n"
@@ -73,7 +73,8 @@ def code_keys(source_dir: Path) -> dict[str, tuple[Path, int]]:
     """
     keys: dict[str, tuple[Path, int]] = {}
     for path in iter_sources(source_dir):
-        for call in _calls_outside_wrapper(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        shown = str(path.relative_to(source_dir.parent))
+        for call in _calls_outside_wrapper(parse_source(path, shown)):
             argument = call.args[0]
             if not (isinstance(argument, ast.Constant) and isinstance(argument.value, str)):
                 raise BuildError(path, "i18n() needs a string literal key so the build can check it", call.lineno)

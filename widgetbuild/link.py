@@ -155,7 +155,8 @@ def _ns(name: str) -> str:
 
 
 def _used(body: str, local: str) -> bool:
-    return re.search(rf"(?<![\w$.]){re.escape(local)}(?![\w$])", body) is not None
+    # A name counts unless it is a property (``x.name``); a spread (``...name``) is a use.
+    return re.search(rf"(?:(?<![\w$.])|(?<=\.\.\.)){re.escape(local)}(?![\w$])", body) is not None
 
 
 def _module_js(module: Module) -> str:

@@ -6,6 +6,7 @@ import json
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -35,6 +36,12 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def _timed(work: Callable[[], T]) -> tuple[T, float]:
+    started = time.perf_counter()
+    value = work()
+    return value, time.perf_counter() - started
+
+
 def _json_bytes(tree: Any) -> bytes:
     return (json.dumps(tree, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -46,23 +53,18 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
     """
     timings: dict[str, float] = {}
 
-    def stage(name: str, work: Callable[[], T], detail: Callable[[T], str] = lambda _: "") -> T:
-        started = time.perf_counter()
-        value = work()
-        timings[name] = time.perf_counter() - started
+    def report(name: str, seconds: float, detail: str) -> None:
+        timings[name] = seconds
         if progress:
-            progress(name, timings[name], detail(value))
+            progress(name, seconds, detail)
+
+    def stage(name: str, work: Callable[[], T], detail: Callable[[T], str] = lambda _: "") -> T:
+        value, seconds = _timed(work)
+        report(name, seconds, detail(value))
         return value
 
     context = {"version": config.version, "settings_field": config.settings_field}
     blank = config.blank_dir
-    with tempfile.TemporaryDirectory(prefix="asteriskng-build-") as staging:
-        target = stage("transpile", lambda: transpile(config, Path(staging)),
-                       lambda t: f"{len(list(t.glob('*.js')))} modules")
-        script = stage("link", lambda: link(target, ENTRY_MODULE, ENTRY_FUNCTION, config.dev),
-                       lambda s: f"{len(s.encode()):,} bytes")
-    if not config.dev:
-        script = stage("minify", lambda: minify(script), lambda s: f"{len(s.encode()):,} bytes")
 
     def locales() -> dict[str, Any]:
         trees = load_locales(blank / "i18n", context)
@@ -78,10 +80,23 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
         return rendered
 
     rendered = stage("manifest", manifest, lambda m: f"version {m['widget']['version']}")
-    images = stage("images", lambda: {**make_logos(blank / "images"),
-                                      **tour_images(blank / "tour", manifest_tour_images(rendered))},
-                   lambda i: f"{len(i)} files")
-    files = {"manifest.json": _json_bytes(rendered), "script.js": script.encode("utf-8"), **images}
+
+    def images() -> dict[str, bytes]:
+        return {**make_logos(blank / "images"), **tour_images(blank / "tour", manifest_tour_images(rendered))}
+
+    # Pillow releases the GIL and Transcrypt runs in its own process: images overlap the transpile.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending_images = pool.submit(_timed, images)
+        with tempfile.TemporaryDirectory(prefix="asteriskng-build-") as staging:
+            target = stage("transpile", lambda: transpile(config, Path(staging)),
+                           lambda t: f"{len(list(t.glob('*.js')))} modules")
+            script = stage("link", lambda: link(target, ENTRY_MODULE, ENTRY_FUNCTION, config.dev),
+                           lambda s: f"{len(s.encode()):,} bytes")
+        if not config.dev:
+            script = stage("minify", lambda: minify(script), lambda s: f"{len(s.encode()):,} bytes")
+        image_files, seconds = pending_images.result()
+        report("images", seconds, f"{len(image_files)} files")
+    files = {"manifest.json": _json_bytes(rendered), "script.js": script.encode("utf-8"), **image_files}
     files.update({f"i18n/{locale}.json": _json_bytes(tree) for locale, tree in trees.items()})
 
     def archive() -> bytes:

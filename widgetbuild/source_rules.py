@@ -97,7 +97,7 @@ class _Checker(ast.NodeVisitor):
         if isinstance(node.op, ast.Mod) and (
             isinstance(left, ast.JoinedStr) or (isinstance(left, ast.Constant) and isinstance(left.value, str))
         ):
-            self.report(node, "'%' string formatting gives NaN in Transcrypt: use str.format or an f-string")
+            self.report(node, "'%' string formatting gives NaN in Transcrypt: concatenate with + and str()")
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -184,6 +184,14 @@ class _Checker(ast.NodeVisitor):
             if isinstance(statement, ast.AnnAssign) and statement.value is None:
                 self.report(statement, "a class-body annotation without a value crashes Transcrypt: give it a value")
         self.generic_visit(node)
+
+
+def parse_source(path: Path, display: str) -> ast.Module:
+    """The syntax tree of a widget module; a syntax error is a :class:`BuildError` with its line."""
+    try:
+        return ast.parse(path.read_text(encoding="utf-8"), filename=display)
+    except SyntaxError as error:
+        raise BuildError(display, f"Python syntax error: {error.msg}", error.lineno) from None
 
 
 def check_source(path: Path, display: str | None = None) -> list[Violation]:

@@ -11,6 +11,12 @@ import jinja2
 from widgetbuild.errors import BuildError
 
 
+def _json_filter(value: Any) -> str:
+    if isinstance(value, jinja2.Undefined):
+        str(value)  # StrictUndefined raises UndefinedError, naming the variable
+    return json.dumps(value, ensure_ascii=False)
+
+
 def render_json(path: Path, context: dict[str, Any]) -> Any:
     """Render ``path`` with ``context`` and parse the result as JSON.
 
@@ -26,7 +32,7 @@ def render_json(path: Path, context: dict[str, Any]) -> Any:
     if source.startswith("\ufeff"):
         raise BuildError(path, "starts with a byte-order mark; amoCRM wants UTF-8 without BOM")
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
-    environment.filters["json"] = lambda value: json.dumps(value, ensure_ascii=False)
+    environment.filters["json"] = _json_filter
     try:
         text = environment.from_string(source).render(**context)
     except jinja2.TemplateSyntaxError as error:

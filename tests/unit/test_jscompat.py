@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from infrastructure.jscompat import (
     error_message,
     get,
@@ -28,6 +29,7 @@ from infrastructure.jscompat import (
         (0, False, False, True, False, False),
         (-7, False, False, True, False, False),
         (1.5, False, False, False, False, False),
+        (200.0, False, False, True, False, False),  # JSON's 200.0 is the number 200 in the browser
         (True, False, False, False, False, True),
         (False, False, False, False, False, True),
         ("x", False, False, False, True, False),

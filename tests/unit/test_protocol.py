@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+
 from domain import protocol
 from domain.protocol import (
     BadRequest,
@@ -105,6 +106,7 @@ def test_no_deadline_exceeds_the_proxy_timeout() -> None:
     ("headers", "expected"),
     [
         ({"status_code": 200}, 200),
+        ({"status_code": 404.0}, 404),
         ({"status_code": "404"}, 404),
         ({"status_code": " 404"}, 404),
         ({"status_code": "410 "}, 410),
@@ -125,7 +127,9 @@ def test_no_deadline_exceeds_the_proxy_timeout() -> None:
     ],
 )
 def test_status_code_compares_numbers_and_digit_strings_by_value(headers: object, expected: int | None) -> None:
-    assert status_code(headers) == expected
+    code = status_code(headers)
+    assert code == expected
+    assert type(code) is type(expected)
 
 
 # --- decode_response: success -------------------------------------------------------------------

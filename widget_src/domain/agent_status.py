@@ -5,7 +5,7 @@ the backends compare it field by field. :func:`read_status` turns it into a :cla
 that the screens can trust (missing fields get safe values, unknown statuses mean no call).
 """
 
-from infrastructure.jscompat import get, is_boolean, is_integer, is_object, is_string, to_json
+from infrastructure.jscompat import get, is_boolean, is_integer, is_object, is_string, same_json
 
 CONVERSATION = "CONVERSATION"
 NOT_CONVERSATION = "NOT_CONVERSATION"
@@ -34,7 +34,7 @@ def _text(value):
     if is_string(value):
         return value
     if is_integer(value):
-        return str(value)
+        return str(int(value))
     return None
 
 
@@ -66,7 +66,7 @@ def read_status(raw):
 
 def same_status(first, second):
     """True when two raw statuses are equal field by field (as the backends compare them)."""
-    return to_json(first) == to_json(second)
+    return same_json(first, second)
 
 
 def describe(view):

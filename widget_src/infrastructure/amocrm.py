@@ -51,10 +51,10 @@ class AmoCRM:
         return text if text else key
 
     def show_error(self, header, text):
-        """An error pop-up in amoCRM's notification area."""
+        """An error pop-up in amoCRM's notification area (which renders HTML: texts are escaped)."""
         notifications = _notifications()
         if notifications != None:
-            notifications.show_message_error({"header": header, "text": text})
+            notifications.show_message_error({"header": escape_html(header), "text": escape_html(text)})
 
 
 def _notifications():
@@ -63,6 +63,12 @@ def _notifications():
     #?__pragma__ ('js', '{}', 'return app && app.notifications ? app.notifications : null;')
     # __pragma__ ('noecom')
     return None
+
+
+def escape_html(text):
+    """``text`` with HTML's special characters as entities, for amoCRM APIs that render HTML."""
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&#39;"))
 
 
 def phone_from_action(data):

@@ -108,6 +108,41 @@ def now_ms():
     # __pragma__ ('noskip')
 
 
+def keys_of(obj):
+    """The keys of a JSON object, in order."""
+    # __pragma__ ('ecom')
+    #?return Object.js_keys (obj)  # Transcrypt renames .keys: js_keys is the JavaScript name
+    # __pragma__ ('noecom')
+    # __pragma__ ('skip')
+    return list(obj.keys())
+    # __pragma__ ('noskip')
+
+
+def same_json(first, second):
+    """Deep equality of two JSON values (key order does not matter)."""
+    if is_object(first) and is_object(second):
+        keys = keys_of(first)
+        if len(keys) != len(keys_of(second)):
+            return False
+        for key in keys:
+            if key not in second or not same_json(first[key], second[key]):
+                return False
+        return True
+    if is_list(first) and is_list(second):
+        if len(first) != len(second):
+            return False
+        for index in range(len(first)):
+            if not same_json(first[index], second[index]):
+                return False
+        return True
+    if is_object(first) or is_object(second) or is_list(first) or is_list(second):
+        return False
+    # JavaScript's == would equate 1, "1" and true
+    if is_string(first) != is_string(second) or is_boolean(first) != is_boolean(second):
+        return False
+    return first == second
+
+
 def get(obj, key, default):
     """``obj[key]`` for a JSON object, ``default`` when absent or null (undefined-safe)."""
     if is_object(obj) and key in obj and obj[key] != None:

@@ -238,8 +238,10 @@
     head.appendChild(el('span', 'sandbox-tray__type', type));
     head.appendChild(el('time', 'sandbox-tray__time', new Date().toLocaleTimeString()));
     item.appendChild(head);
-    if (header) { item.appendChild(el('div', 'sandbox-tray__header', header)); }
-    if (body) { item.appendChild(el('div', 'sandbox-tray__text', body)); }
+    // amoCRM renders notification texts as HTML (widgets put links and markup in them), so
+    // the tray does too: a widget that passes server data unescaped is caught here, not in production.
+    if (header) { var h = el('div', 'sandbox-tray__header'); h.innerHTML = String(header); item.appendChild(h); }
+    if (body) { var b = el('div', 'sandbox-tray__text'); b.innerHTML = String(body); item.appendChild(b); }
     list.insertBefore(item, list.firstChild);
   }
 

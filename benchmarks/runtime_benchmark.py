@@ -1,0 +1,158 @@
+"""How the widget behaves at run time, printed as a table (a measurement, not a test).
+
+For each ``widget.zip`` given (default: a fresh ``--prod`` build of this checkout) the
+archive runs in the local amoCRM sandbox, against the demo backend, in headless Chromium:
+
+* status change -> panel shows it: median and p95 over ``--changes`` PBX-side changes
+  (hold on/off), timed in the page from the control request to the DOM update;
+* keystroke -> search results shown (includes the 250 ms debounce), median of 10 searches;
+* requests per minute sent by an idle panel (about one long poll per 9 s is expected);
+* render -> panel visible, median of 20 page switches (destroy, then render);
+* JS heap used after load (Chromium's performance metrics).
+
+    .venv/bin/python benchmarks/runtime_benchmark.py [a/widget.zip b/widget.zip] [--changes 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import Page, sync_playwright
+
+from sandbox.run import start_sandbox
+from widgetbuild.config import BuildConfig
+from widgetbuild.pipeline import build
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+USER = 7461242
+
+# Times, in the page, from the control request (sent from the page) to the panel showing the change.
+STATUS_CHANGE_JS = """async ([hold, user]) => {
+    const button = document.querySelector('.asng-call__hold');
+    const want = hold ? 'true' : 'false';
+    const started = performance.now();
+    const shown = new Promise((resolve) => {
+        const check = () => button.getAttribute('aria-pressed') === want;
+        const observer = new MutationObserver(() => { if (check()) { observer.disconnect(); resolve(); } });
+        observer.observe(button, {attributes: true});
+    });
+    await window.__sandbox.control('set_hold', {amouser_id: user, is_hold: hold});
+    await shown;
+    return performance.now() - started;
+}"""
+
+SEARCH_JS = """async (text) => {
+    const input = document.querySelector('.asng-dial__input');
+    const list = document.querySelector('.asng-options');
+    input.value = '';
+    input.dispatchEvent(new Event('input'));
+    await new Promise((r) => setTimeout(r, 50));
+    const started = performance.now();
+    const shown = new Promise((resolve) => {
+        const observer = new MutationObserver(() => {
+            if (list.querySelector('.asng-option, .asng-options__empty') && !list.hidden) {
+                observer.disconnect(); resolve();
+            }
+        });
+        observer.observe(list, {childList: true, attributes: true, subtree: true});
+    });
+    input.value = text;
+    input.dispatchEvent(new Event('input'));
+    await shown;
+    return performance.now() - started;
+}"""
+
+RENDER_JS = """async () => {
+    const started = performance.now();
+    window.__sandbox.navigate(window.__sandbox.page === 'card' ? 'list' : 'card');
+    while (!document.querySelector('.asng-panel')) { await new Promise((r) => requestAnimationFrame(r)); }
+    return performance.now() - started;
+}"""
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure(page: Page, backend, changes: int, idle_seconds: float) -> dict[str, str]:
+    results: dict[str, str] = {}
+    metrics = page.context.new_cdp_session(page)
+    metrics.send("Performance.enable")
+    heap = {m["name"]: m["value"] for m in metrics.send("Performance.getMetrics")["metrics"]}["JSHeapUsedSize"]
+    results["JS heap after load"] = f"{heap / 1e6:.1f} MB"
+
+    page.click(".asng-dial__input")
+    searches = [page.evaluate(SEARCH_JS, text) for text in ["Ив", "An", "791", "Пет", "Ro", "74", "Ма", "Ol", "7", "Се"]]
+    results["keystroke -> results (median)"] = f"{statistics.median(searches):.0f} ms"
+    page.keyboard.press("Escape")
+
+    started = time.perf_counter()
+    before = page.evaluate("window.__sandbox.requests.length")
+    time.sleep(idle_seconds)
+    sent = page.evaluate("window.__sandbox.requests.length") - before
+    results["idle requests per minute"] = f"{sent * 60 / (time.perf_counter() - started):.1f}"
+
+    backend.start_incoming_call(USER, phone=backend.phonebook.search("", 1)[0].phone)
+    page.wait_for_selector(".asng-call:not([hidden])")
+    latencies = [page.evaluate(STATUS_CHANGE_JS, [index % 2 == 0, USER]) for index in range(changes)]
+    results["status change -> panel (median)"] = f"{statistics.median(latencies):.0f} ms"
+    results["status change -> panel (p95)"] = f"{percentile(latencies, 0.95):.0f} ms"
+    backend.remote_hangup(USER)
+
+    renders = [page.evaluate(RENDER_JS) for _ in range(20)]
+    results["render -> panel visible (median)"] = f"{statistics.median(renders):.1f} ms"
+    return results
+
+
+def run_archive(browser, archive: Path, changes: int, idle_seconds: float) -> dict[str, str]:
+    running = start_sandbox(archive, port=0)
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(running.url + "?reset=1&controls=0")
+        page.wait_for_selector("body[data-widget-state=ready]")
+        page.wait_for_selector(".asng-panel")
+        results = measure(page, running.backend, changes, idle_seconds)
+        page.close()
+        return results
+    finally:
+        running.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("archives", nargs="*", type=Path, help="widget.zip files to compare (default: build one)")
+    parser.add_argument("--changes", type=int, default=200, help="status changes to time")
+    parser.add_argument("--idle-seconds", type=float, default=60.0, help="how long to count idle requests")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        archives = args.archives or [build(BuildConfig(dev=False, out_dir=Path(tmp))).zip_path]
+        columns = {}
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+            for archive in archives:
+                print(f"measuring {archive} …", file=sys.stderr, flush=True)
+                columns[str(archive)] = run_archive(browser, archive, args.changes, args.idle_seconds)
+            browser.close()
+    names = list(next(iter(columns.values())))
+    header = ["metric", *[Path(a).parent.name + "/" + Path(a).name for a in columns]]
+    rows = [[name, *[columns[a].get(name, "") for a in columns]] for name in names]
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print("-+-".join("-" * w for w in widths))
+    for row in rows:
+        print(" | ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+
+
+if __name__ == "__main__":
+    main()
