@@ -24,6 +24,7 @@ _EXPORT_DECL = re.compile(rf"^export (var|let|const|function|async function|clas
 _EXPORT_LIST = re.compile(r"^export \{([^}]*)\};?\s*$")
 _SOURCE_MAP = re.compile(r"^//# sourceMappingURL=")
 _HEADER = re.compile(r"^// Transcrypt'ed from Python")
+_REFERENCE = re.compile(rf"(?:(?<![\w$.])|(?<=\.\.\.)){_IDENT}")
 _AS = re.compile(rf"^({_IDENT})(?:\s+as\s+({_IDENT}))?$")
 
 RUNTIME_MODULE = "org.transcrypt.__runtime__"
@@ -154,17 +155,86 @@ def _ns(name: str) -> str:
     return "__m_" + re.sub(r"\W", "_", name)
 
 
-def _used(body: str, local: str) -> bool:
-    # A name counts unless it is a property (``x.name``); a spread (``...name``) is a use.
-    return re.search(rf"(?:(?<![\w$.])|(?<=\.\.\.)){re.escape(local)}(?![\w$])", body) is not None
+def _references(body: str) -> set[str]:
+    """The names a module body uses: every identifier except properties (``x.name``).
+
+    A spread (``...name``) is a use. Names inside strings count too, which only ever keeps
+    something that could have gone.
+    """
+    return set(_REFERENCE.findall(body))
+
+
+# Top-level definitions without side effects: the only statements the linker may drop.
+_PURE_DEFINITION = re.compile(
+    rf"^(?:(?:async\s+)?function\*?\s*({_IDENT})\s*\(|var ({_IDENT}) = (?:(?:async\s+)?function\b|__class__ \())"
+)
+
+
+def _statements(body: list[str]) -> list[list[str]]:
+    """Top-level statements: each starts at column 0 (Transcrypt indents everything inside)."""
+    statements: list[list[str]] = []
+    for line in body:
+        starts = bool(line) and not line[0].isspace() and not line.startswith(("}", ")", "]", "//"))
+        if starts or not statements:
+            statements.append([])
+        statements[-1].append(line)
+    return statements
+
+
+def _wanted_exports(modules: dict[str, Module], entry: str, export: str) -> dict[str, set[str] | None]:
+    """Per module, the exports that other modules use (None: all of them, for ``import * as``)."""
+    wanted: dict[str, set[str] | None] = {name: set() for name in modules}
+    wanted[entry] = {export}
+    for module in modules.values():
+        used = _references("\n".join(module.body))
+        for source, exported, local in module.named_imports:
+            names = wanted[source]
+            if names is not None and local in used:
+                names.add(exported)
+        for source, _ in module.namespace_imports:
+            wanted[source] = None
+    return wanted
+
+
+def _drop_unused(module: Module, wanted: set[str] | None) -> None:
+    """Remove the module's functions and classes that nothing reachable uses, and their exports.
+
+    Transcrypt's runtime defines ~150 helpers of which a widget uses about half; every other
+    statement (prototype extensions, variables with initialisers) is kept as it is.
+    """
+    if wanted is None:
+        return
+    statements = _statements(module.body)
+    definitions: dict[str, list[int]] = {}
+    roots = {module.exports[name] for name in wanted}
+    for index, statement in enumerate(statements):
+        match = _PURE_DEFINITION.match(statement[0])
+        if match:
+            definitions.setdefault(match.group(1) or match.group(2), []).append(index)
+        else:
+            roots.update(_references("\n".join(statement)))
+    kept: set[str] = set()
+    pending = [name for name in roots if name in definitions]
+    while pending:
+        name = pending.pop()
+        if name in kept:
+            continue
+        kept.add(name)
+        for index in definitions[name]:
+            pending += [n for n in _references("\n".join(statements[index])) if n in definitions]
+    dropped = {index for name, indexes in definitions.items() if name not in kept for index in indexes}
+    module.body = [line for index, statement in enumerate(statements) if index not in dropped for line in statement]
+    module.exports = {exp: local for exp, local in module.exports.items()
+                      if exp in wanted and (local in kept or local not in definitions)}
 
 
 def _module_js(module: Module) -> str:
     body = "\n".join(module.body).strip("\n")
+    used = _references(body)
     header = []
     for source, exported, local in module.named_imports:
         # Transcrypt imports ~150 runtime names into every module; keep only the used ones.
-        if _used(body, local):
+        if local in used:
             header.append(f"var {local} = {_ns(source)}.{exported};")
     for source, local in module.namespace_imports:
         header.append(f"var {local} = {_ns(source)};")
@@ -230,6 +300,8 @@ def link(target_dir: Path, entry: str, export: str, dev: bool) -> str:
     if export not in modules[entry].exports:
         raise BuildError(target_dir / f"{entry}.js", f"the entry module does not define {export!r}")
     order = _order(modules, entry, target_dir)
+    for name, wanted in _wanted_exports(modules, entry, export).items():
+        _drop_unused(modules[name], wanted)
     protos = ", ".join(f"{p}.prototype" for p in _PROTOTYPES)
     parts = ["define (['jquery'], function ($) {", _PRELUDE % {"protos": protos}]
     parts.append("var " + ", ".join(f"{_ns(name)} = {{}}" for name in order) + ";")

@@ -1,0 +1,47 @@
+"""Fixtures of the build tests: the project on ``sys.path``, and copies of its inputs to break.
+
+The real ``--prod`` and ``--dev`` builds come from ``tests/conftest.py`` (``prod_widget`` and
+``dev_widget``), so every test layer shares them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+if str(PROJECT_ROOT) not in sys.path:
+    sys.path.insert(0, str(PROJECT_ROOT))
+
+from widgetbuild.config import BuildConfig
+
+
+@dataclass(frozen=True)
+class ProjectCopy:
+    """A copy of ``blank/`` and ``widget_src/`` under ``root``, and a config building from it."""
+
+    root: Path
+    config: BuildConfig
+
+    @property
+    def blank(self) -> Path:
+        return self.config.blank_dir
+
+    @property
+    def source(self) -> Path:
+        return self.config.source_dir
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> ProjectCopy:
+    """The project's build inputs copied into ``tmp_path``, to break one thing per test."""
+    root = tmp_path / "project"
+    ignore = shutil.ignore_patterns("__pycache__", "__target__")
+    shutil.copytree(PROJECT_ROOT / "blank", root / "blank", ignore=ignore)
+    shutil.copytree(PROJECT_ROOT / "widget_src", root / "widget_src", ignore=ignore)
+    config = BuildConfig(out_dir=root / "out", source_dir=root / "widget_src", blank_dir=root / "blank")
+    return ProjectCopy(root, config)
