@@ -160,7 +160,7 @@ def test_without_a_place_for_the_form_amocrms_field_stays(open_sandbox: Callable
 def test_a_failure_while_mounting_leaves_amocrms_field_usable(open_sandbox: Callable[..., Page],
                                                                page_errors: list[str]) -> None:
     page = open_sandbox()
-    page.evaluate("window.__sandbox.widget.i18n = function () { throw new Error('i18n broke'); }")
+    page.evaluate("() => { window.__sandbox.widget.i18n = function () { throw new Error('i18n broke'); }; }")
     page.evaluate("window.__sandbox.openSettings()")
     expect(page.locator(AMOCRM_BLOCK)).to_be_visible()
     expect(page.locator(AMOCRM_INPUT)).to_be_editable()
@@ -583,7 +583,7 @@ def test_russian_texts(opened: Callable[..., Page]) -> None:
 def _shoot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_function("document.querySelector('.asng-settings__logo').complete")
-    page.locator(".sandbox-modal").screenshot(path=str(SCREENSHOTS / name), animations="disabled")
+    page.locator(".widget-settings__modal .modal-body").screenshot(path=str(SCREENSHOTS / name), animations="disabled")
 
 
 def test_screenshots(make_sandbox: Callable[..., SandboxServer], sandbox_archive: Path,

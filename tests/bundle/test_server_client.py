@@ -314,3 +314,19 @@ def test_recovery_after_the_server_comes_back(page) -> None:
         p.respond(p.polls()[-1], ok(IN_CALL))
     assert len(p.log("notifications")) == 1
     assert p.timer_count() == 3  # the poll's deadline, the monitor, the panel's call timer
+
+
+def test_coming_back_online_polls_at_once_instead_of_waiting(page) -> None:
+    p = page()
+    p.start()
+    for _ in range(6):  # backoff grows to 16 s
+        fail_and_wait_for_retry(p)
+    p.fail(p.pending()[0], "error")
+    polls = len(p.polls())
+    p.advance(100)
+    assert len(p.polls()) == polls
+    p.run("window.dispatch('online', {})")
+    assert len(p.polls()) == polls + 1
+    p.fail(p.pending()[0], "error")  # and the backoff starts again from 0.5 s
+    p.advance(500)
+    assert len(p.polls()) == polls + 2

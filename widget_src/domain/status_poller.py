@@ -27,6 +27,7 @@ class StatusPoller:
         self.running = False
         self.run_id = 0
         self.answers = 0
+        self.wake_up = None
 
     def subscribe(self, listener):
         """Call ``listener(view)`` now and on every status change; returns an unsubscribe function."""
@@ -83,13 +84,33 @@ class StatusPoller:
                 delay = self.backoff.next_delay()
                 debug("status poll failed, retrying in", delay, "ms:", error)
                 self._connection(error)
-                await self.timers.sleep(delay)
+                await self._pause(delay)
                 continue
             if run_id != self.run_id:
                 return
             self.answers = self.answers + 1
             self._succeeded()
             self._publish(raw)
+
+    def _pause(self, delay_ms):
+        """A backoff wait that :meth:`wake` can end early."""
+
+        def wait(resolve, reject):
+            timer = self.timers.timeout(lambda: self._end_pause(resolve), delay_ms)
+            self.wake_up = lambda: self._end_pause(resolve, timer)
+
+        return __new__(Promise(wait))
+
+    def _end_pause(self, resolve, timer=None):
+        self.timers.cancel(timer)
+        self.wake_up = None
+        resolve()
+
+    def wake(self):
+        """Retry at once if waiting after an error (the browser came back online)."""
+        if self.wake_up != None:
+            self.backoff.reset()
+            self.wake_up()
 
     def _succeeded(self):
         self.backoff.reset()

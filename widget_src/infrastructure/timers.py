@@ -36,10 +36,6 @@ class Timers:
             self.intervals.remove(timer_id)
             clearInterval(timer_id)
 
-    def sleep(self, delay_ms):
-        """A Promise resolved after ``delay_ms`` (never, if the timers are cancelled first)."""
-        return __new__(Promise(lambda resolve, reject: self.timeout(resolve, delay_ms)))
-
     def cancel_all(self):
         """Stop every timer this object started."""
         for timer_id in self.timeouts:

@@ -106,6 +106,7 @@ class CallPanel:
         on(view.toggle, "click", self.toggle_collapsed)
         on(view.header, "mousedown", self.start_drag)
         on(window, "resize", self.keep_inside)
+        on(window, "online", self.poller.wake)  # back online: poll now instead of after the backoff
         if window.ResizeObserver:
             # The panel grows with the call block and the option list: keep all of it on screen.
             self.resize_observer = __new__(ResizeObserver(self.keep_inside))

@@ -47,6 +47,7 @@ class PanelView:
         self.toggle = element("button", {"type": "button", "class": "asng-panel__toggle"}, [])
         self.header = element("div", {"class": "asng-panel__header"}, [self.title, self.connection, self.toggle])
         self.alert = element("div", {"class": "asng-panel__alert", "role": "alert"}, [])
+        self.problem = element("div", {"class": "asng-panel__problem", "role": "status", "hidden": "hidden"}, [])
         self.call_name = element("span", {"class": "asng-call__name"}, [])
         self.call_timer = element("span", {"class": "asng-call__timer", "role": "timer",
                                            "aria-label": texts("domain.amocrm.panel.timer_label")}, [])
@@ -72,7 +73,7 @@ class PanelView:
         self.options = element("ul", {"class": "asng-options", "id": OPTIONS_ID, "role": "listbox",
                                       "aria-label": texts("domain.amocrm.panel.contacts"), "hidden": "hidden"}, [])
         self.body = element("div", {"class": "asng-panel__body"}, [
-            self.alert, self.call,
+            self.problem, self.alert, self.call,
             element("div", {"class": "asng-dial"}, [self.input, self.spinner, self.dial]),
             self.options,
         ])
@@ -102,8 +103,13 @@ class PanelView:
         _relabel(self.toggle, label, ICON_EXPAND if collapsed else ICON_COLLAPSE)
 
     def set_connection(self, problem):
-        """``problem`` is None when the server answers, else the text to show."""
+        """``problem`` is None when the server answers, else the text to show until it does."""
         set_class(self.connection, "asng-panel__connection--down", problem != None)
+        set_text(self.problem, problem)
+        if problem != None:
+            self.problem.removeAttribute("hidden")
+        else:
+            self.problem.setAttribute("hidden", "hidden")
         label = problem if problem != None else self.texts("domain.amocrm.settings.status.connected")
         self.connection.setAttribute("aria-label", label)
         self.connection.setAttribute("title", label)

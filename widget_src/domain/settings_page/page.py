@@ -131,9 +131,9 @@ class SettingsPage:
             return
         try:
             self.mount(space, settings_input, save_button)
-        except AnyError as error:
+        except AnyError:
             self.close()
-            raise error
+            raise
         self.hide_amocrm_form(space, settings_input)
         debug("settings page mounted")
 

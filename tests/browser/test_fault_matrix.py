@@ -1,0 +1,188 @@
+"""The fault matrix: what a misbehaving AsteriskNG server or network does to the running widget.
+
+Each fault is injected while the real widget runs in the sandbox. The panel must stay usable,
+say what is wrong, and recover by itself once the fault ends; nothing may throw in the page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from sandbox.demo_backend import DemoBackend
+
+AGENT = 7461242
+PROBLEM = ".asng-panel__problem"
+TEXT = {  # ru.json, the sandbox's default locale
+    "bad_request": "Сервер не понял запрос.",
+    "invalid_secret_key": "Неверный секретный ключ.",
+    "incompatible_version": "Версия виджета несовместима с сервером.",
+    "unknown_method": "Сервер не поддерживает эту команду.",
+    "invalid_parameters": "Сервер отклонил параметры команды.",
+    "not_responding": "Сервер не отвечает.",
+    "invalid_response": "Сервер прислал непонятный ответ.",
+}
+
+
+@pytest.fixture
+def fast_backend(demo_backend: DemoBackend) -> DemoBackend:
+    """Long polls of 1 s instead of 9, so each fault reaches the widget quickly."""
+    demo_backend.configure(long_poll_seconds=1.0)
+    return demo_backend
+
+
+@pytest.fixture
+def panel(open_sandbox, fast_backend: DemoBackend) -> Page:
+    page = open_sandbox({"reset": 1})
+    expect(page.locator(".asng-panel")).to_be_visible()
+    expect(page.locator(PROBLEM)).to_be_hidden()
+    return page
+
+
+def assert_usable(page: Page, backend: DemoBackend) -> None:
+    """The phonebook search still answers: the panel works."""
+    name = backend.phonebook.search("", 1)[0].name
+    box = page.locator(".asng-dial__input")
+    box.fill("")
+    box.fill(name.split()[0])
+    expect(page.locator(".asng-option").first).to_be_visible(timeout=10_000)
+    box.press("Escape")
+    box.fill("")
+
+
+def recovers(page: Page, backend: DemoBackend) -> None:
+    """After the fault ends the problem line goes away by itself and a call is shown again."""
+    backend.clear_faults()
+    expect(page.locator(PROBLEM)).to_be_hidden(timeout=20_000)
+    backend.start_incoming_call(AGENT, phone=backend.phonebook.search("", 1)[0].phone)
+    expect(page.locator(".asng-call")).to_be_visible(timeout=10_000)
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    (400, "bad_request"), (401, "invalid_secret_key"), (404, "unknown_method"), (409, "incompatible_version"),
+    (410, "invalid_parameters"), (500, "invalid_response"), (502, "invalid_response"),
+])
+def test_status_code_for_the_status_poll(panel: Page, fast_backend: DemoBackend, code: int, expected: str) -> None:
+    fast_backend.inject_fault("status", code, method="get_agent_status")
+    expect(panel.locator(PROBLEM)).to_have_text(TEXT[expected], timeout=10_000)
+    expect(panel.locator(".asng-panel__connection--down")).to_be_visible()
+    assert_usable(panel, fast_backend)
+    recovers(panel, fast_backend)
+
+
+def test_408_is_a_normal_end_of_a_long_poll(panel: Page, fast_backend: DemoBackend) -> None:
+    fast_backend.configure(long_poll_timeout_status=408)
+    polls = len(fast_backend.requests_for("get_agent_status"))
+    panel.wait_for_timeout(2500)
+    assert len(fast_backend.requests_for("get_agent_status")) > polls
+    expect(panel.locator(PROBLEM)).to_be_hidden()
+    assert panel.evaluate("window.__sandbox.notifications.length") == 0
+
+
+@pytest.mark.parametrize(("kind", "expected"), [
+    ("non_json", "invalid_response"), ("no_headers", "invalid_response"), ("drop", "not_responding"),
+])
+def test_broken_bodies_and_dropped_connections(panel: Page, fast_backend: DemoBackend, kind: str,
+                                               expected: str) -> None:
+    fast_backend.inject_fault(kind, method="get_agent_status")
+    expect(panel.locator(PROBLEM)).to_have_text(TEXT[expected], timeout=10_000)
+    assert_usable(panel, fast_backend)
+    recovers(panel, fast_backend)
+
+
+def test_backend_down_then_back(open_sandbox, make_sandbox, sandbox_archive) -> None:
+    backend = DemoBackend(port=0, long_poll_seconds=1.0).start()
+    port = backend.port
+    try:
+        page = open_sandbox({"reset": 1}, sandbox=make_sandbox(sandbox_archive, backend.url))
+        expect(page.locator(".asng-panel")).to_be_visible()
+        backend.stop()  # connection refused from now on
+        expect(page.locator(PROBLEM)).to_have_text(TEXT["not_responding"], timeout=10_000)
+        # the monitor tells the user once in amoCRM's notification area
+        expect(page.locator(".sandbox-tray__item--error")).to_have_count(1, timeout=15_000)
+        backend = DemoBackend(port=port, long_poll_seconds=1.0).start()
+        expect(page.locator(PROBLEM)).to_be_hidden(timeout=40_000)
+        backend.start_incoming_call(AGENT, phone=backend.phonebook.search("", 1)[0].phone)
+        expect(page.locator(".asng-call")).to_be_visible(timeout=10_000)
+    finally:
+        backend.stop()
+
+
+def test_slow_server_beyond_the_proxy_limit(open_sandbox, make_sandbox, sandbox_archive,
+                                            fast_backend: DemoBackend) -> None:
+    # The proxy gives up after 10 s in amoCRM; a 2 s proxy and a 3 s server show the same thing faster.
+    page = open_sandbox({"reset": 1}, sandbox=make_sandbox(sandbox_archive, proxy_timeout=2.0))
+    expect(page.locator(".asng-panel")).to_be_visible()
+    fast_backend.inject_fault("latency", 3.0, method="get_agent_status")
+    expect(page.locator(PROBLEM)).to_have_text(TEXT["not_responding"], timeout=15_000)
+    recovers(page, fast_backend)
+
+
+def test_status_codes_sent_as_strings(panel: Page, fast_backend: DemoBackend) -> None:
+    fast_backend.configure(status_codes_as_strings=True)
+    fast_backend.start_incoming_call(AGENT, phone=fast_backend.phonebook.search("", 1)[0].phone)
+    expect(panel.locator(".asng-call")).to_be_visible(timeout=10_000)
+    fast_backend.inject_fault("status", 401, method="get_agent_status")
+    expect(panel.locator(PROBLEM)).to_have_text(TEXT["invalid_secret_key"], timeout=10_000)
+
+
+def test_command_result_with_an_exception_is_shown_in_the_panel(panel: Page, fast_backend: DemoBackend) -> None:
+    fast_backend.start_incoming_call(AGENT, phone=fast_backend.phonebook.search("", 1)[0].phone)
+    expect(panel.locator(".asng-call")).to_be_visible(timeout=10_000)
+    fast_backend.inject_fault("exception", "HangupFailed", method="hangup")
+    panel.locator(".asng-call__hangup").click()
+    expect(panel.locator(".asng-panel__alert")).to_contain_text("HangupFailed")
+    expect(panel.locator(".asng-call")).to_be_visible()
+    expect(panel.locator(PROBLEM)).to_be_hidden()
+
+
+@pytest.mark.parametrize(("result", "in_call", "name"), [
+    ({"status": "CONVERSATION"}, True, "Неизвестный контакт"),
+    ({"status": "CONVERSATION", "call_info": {"contact_phone": "105", "x": [1], "timestamp": "soon"}}, True,
+     "Неизвестный контакт"),
+    ({"status": "CONVERSATION", "extra": True, "call_info": {"contact_name": "Extra Fields", "contact_id": 5,
+      "contact_phone": "105", "is_hold": "yes", "is_mute": None, "timestamp": 1, "more": {}}}, True, "Extra Fields"),
+    ({"status": "RINGING", "call_info": {"contact_name": "Nobody"}}, False, None),
+    ({"call_info": None}, False, None),
+])
+def test_odd_agent_status_answers(panel: Page, fast_backend: DemoBackend, result, in_call, name) -> None:
+    fast_backend.inject_fault("agent_status_result", result)
+    if in_call:
+        expect(panel.locator(".asng-call")).to_be_visible(timeout=10_000)
+        expect(panel.locator(".asng-call__name")).to_have_text(name)
+        expect(panel.locator(".asng-call__timer")).to_have_text(re.compile(r"^\d+:\d\d(:\d\d)?$"))
+    else:
+        panel.wait_for_timeout(2500)
+        expect(panel.locator(".asng-call")).to_be_hidden()
+    expect(panel.locator(PROBLEM)).to_be_hidden()
+    assert_usable(panel, fast_backend)
+
+
+def test_a_huge_contact_list(panel: Page, fast_backend: DemoBackend) -> None:
+    fast_backend.inject_fault("huge_contacts", 10_000)
+    box = panel.locator(".asng-dial__input")
+    box.fill("a")
+    expect(panel.locator(".asng-option")).to_have_count(50, timeout=10_000)
+    # the page stays responsive: a keystroke is handled at once
+    started = panel.evaluate("performance.now()")
+    box.press("ArrowDown")
+    assert panel.evaluate("performance.now()") - started < 1000
+    expect(panel.locator(".asng-option--active")).to_have_count(1)
+
+
+def test_secret_key_changed_on_the_server(panel: Page, fast_backend: DemoBackend) -> None:
+    fast_backend.inject_fault("secret_key", "rotated")
+    expect(panel.locator(PROBLEM)).to_have_text(TEXT["invalid_secret_key"], timeout=10_000)
+    expect(panel.locator(".sandbox-tray__item--error")).to_have_count(1, timeout=15_000)
+    recovers(panel, fast_backend)
+
+
+def test_browser_offline_then_online(panel: Page, fast_backend: DemoBackend) -> None:
+    panel.context.set_offline(True)
+    expect(panel.locator(PROBLEM)).to_have_text(TEXT["not_responding"], timeout=15_000)
+    panel.context.set_offline(False)
+    expect(panel.locator(PROBLEM)).to_be_hidden(timeout=40_000)
+    fast_backend.start_incoming_call(AGENT, phone=fast_backend.phonebook.search("", 1)[0].phone)
+    expect(panel.locator(".asng-call")).to_be_visible(timeout=10_000)
