@@ -145,7 +145,6 @@ def test_command_result_with_an_exception_is_shown_in_the_panel(panel: Page, fas
     ({"status": "CONVERSATION", "extra": True, "call_info": {"contact_name": "Extra Fields", "contact_id": 5,
       "contact_phone": "105", "is_hold": "yes", "is_mute": None, "timestamp": 1, "more": {}}}, True, "Extra Fields"),
     ({"status": "RINGING", "call_info": {"contact_name": "Nobody"}}, False, None),
-    ({"call_info": None}, False, None),
 ])
 def test_odd_agent_status_answers(panel: Page, fast_backend: DemoBackend, result, in_call, name) -> None:
     fast_backend.inject_fault("agent_status_result", result)
@@ -158,6 +157,18 @@ def test_odd_agent_status_answers(panel: Page, fast_backend: DemoBackend, result
         expect(panel.locator(".asng-call")).to_be_hidden()
     expect(panel.locator(PROBLEM)).to_be_hidden()
     assert_usable(panel, fast_backend)
+
+
+@pytest.mark.parametrize("result", [{"call_info": None}, None, [1, 2], "CONVERSATION"])
+def test_an_agent_status_without_status_is_an_invalid_response(panel: Page, fast_backend: DemoBackend,
+                                                               result) -> None:
+    fast_backend.inject_fault("agent_status_result", result)
+    expect(panel.locator(PROBLEM)).to_have_text(TEXT["invalid_response"], timeout=10_000)
+    before = len(fast_backend.requests_for("get_agent_status"))
+    panel.wait_for_timeout(3000)
+    assert len(fast_backend.requests_for("get_agent_status")) - before <= 4  # backing off, not hammering
+    assert_usable(panel, fast_backend)
+    recovers(panel, fast_backend)
 
 
 def test_a_huge_contact_list(panel: Page, fast_backend: DemoBackend) -> None:

@@ -583,7 +583,8 @@ def test_russian_texts(opened: Callable[..., Page]) -> None:
 def _shoot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_function("document.querySelector('.asng-settings__logo').complete")
-    page.locator(".widget-settings__modal .modal-body").screenshot(path=str(SCREENSHOTS / name), animations="disabled")
+    page.locator(".widget-settings__modal .modal-body").screenshot(
+        path=str(SCREENSHOTS / name), animations="disabled", caret="hide")
 
 
 def test_screenshots(make_sandbox: Callable[..., SandboxServer], sandbox_archive: Path,

@@ -4,7 +4,7 @@ The same file runs under CPython and, transpiled with the widget, in a JavaScrip
 the differential test compares the two outputs. It follows the widget's Transcrypt rules.
 """
 
-from domain.agent_status import describe, initial_status, read_status, same_status
+from domain.agent_status import describe, initial_status, is_agent_status, read_status, same_status
 from domain.backoff import Backoff
 from domain.protocol import (
     build_envelope,
@@ -146,7 +146,7 @@ def run(unused):
         error = transport_error('hangup', text_status)
         results.append(['transport', text_status, error.code, error.detail])
     for text in STATUSES:
-        results.append(['status', text, _view(parse_json(text))])
+        results.append(['status', text, _view(parse_json(text)), is_agent_status(parse_json(text))])
     results.append(['same', same_status(initial_status(), parse_json('{"status": "NOT_CONVERSATION"}'))])
     results.append(['same', same_status(parse_json(STATUSES[1]), parse_json(STATUSES[2]))])
     backoff = Backoff(500, 30000)

@@ -64,6 +64,11 @@ def read_status(raw):
     )
 
 
+def is_agent_status(raw):
+    """True for an object with a text ``status``: something the widget can send back unchanged."""
+    return is_object(raw) and is_string(get(raw, "status", None))
+
+
 def same_status(first, second):
     """True when two raw statuses are equal field by field (as the backends compare them)."""
     return same_json(first, second)

@@ -8,8 +8,8 @@ changes. :meth:`StatusPoller.stop` ends the loop: no timer or request outlives i
 from infrastructure.jscompat import AnyError
 from infrastructure.logger import debug, report_bug
 
-from domain.agent_status import initial_status, read_status, same_status
-from domain.protocol import Cancelled, LongPollTimeout
+from domain.agent_status import initial_status, is_agent_status, read_status, same_status
+from domain.protocol import Cancelled, InvalidResponse, LongPollTimeout
 
 
 class StatusPoller:
@@ -75,6 +75,9 @@ class StatusPoller:
         while self.running and run_id == self.run_id:
             try:
                 raw = await self.client.get_agent_status(self.raw_status)
+                if not is_agent_status(raw):
+                    # Sent back, it would be refused (410) forever: treat it as the server's error.
+                    raise InvalidResponse("get_agent_status", "the result is not an AgentStatus")
             except AnyError as error:
                 if run_id != self.run_id or isinstance(error, Cancelled):
                     return
