@@ -10,6 +10,12 @@ def create_callbacks(widget):
     """amoCRM's ``callbacks`` object for ``widget`` (the object amoCRM created)."""
     amocrm = AmoCRM(widget)
     lifecycle = Lifecycle(amocrm)
+    settings_page = SettingsPage(amocrm)
+
+    def destroy():
+        settings_page.close()
+        lifecycle.stop()
+
     __pragma__('ifdef', 'DEBUG')
     widget.asteriskng = lifecycle
     __pragma__('endif')
@@ -17,7 +23,7 @@ def create_callbacks(widget):
         "render": guarded(amocrm, "render", lifecycle.start),
         "init": guarded(amocrm, "init", lifecycle.start),
         "bind_actions": guarded(amocrm, "bind_actions", lifecycle.start),
-        "settings": guarded(amocrm, "settings", SettingsPage(amocrm).open),
+        "settings": guarded(amocrm, "settings", settings_page.open),
         "onSave": guarded(amocrm, "onSave", lifecycle.save),
-        "destroy": guarded(amocrm, "destroy", lifecycle.stop),
+        "destroy": guarded(amocrm, "destroy", destroy),
     }

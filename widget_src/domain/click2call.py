@@ -1,10 +1,9 @@
 """Click2Call: a click on a phone number in amoCRM calls it (behaviour.md §2)."""
 
+from domain.protocol import Cancelled
 from infrastructure.amocrm import phone_from_action
 from infrastructure.i18n import error_text
 from infrastructure.jscompat import AnyError
-
-from domain.protocol import Cancelled
 
 
 async def call_number(client, amocrm, data):

@@ -5,9 +5,6 @@ settles the request once; :meth:`ServerClient.close` rejects whatever is still p
 with :class:`Cancelled`, so nothing of a destroyed widget runs later.
 """
 
-from infrastructure.jscompat import AnyError
-from infrastructure.logger import debug
-
 from domain.protocol import (
     Cancelled,
     LongPollTimeout,
@@ -20,6 +17,8 @@ from domain.protocol import (
     request_url,
     transport_error,
 )
+from infrastructure.jscompat import AnyError
+from infrastructure.logger import debug
 
 
 class ServerClient:

@@ -5,11 +5,10 @@ After an answer it polls again at once; after an error it waits with exponential
 changes. :meth:`StatusPoller.stop` ends the loop: no timer or request outlives it.
 """
 
-from infrastructure.jscompat import AnyError
-from infrastructure.logger import debug, report_bug
-
 from domain.agent_status import initial_status, is_agent_status, read_status, same_status
 from domain.protocol import Cancelled, InvalidResponse, LongPollTimeout
+from infrastructure.jscompat import AnyError
+from infrastructure.logger import debug, report_bug
 
 
 class StatusPoller:

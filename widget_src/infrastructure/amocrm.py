@@ -5,7 +5,7 @@ the platform changes.
 """
 
 from build_constants import SETTINGS_FIELD
-from infrastructure.jscompat import get, is_object
+from infrastructure.jscompat import get, is_object, is_string
 
 
 class AmoCRM:
@@ -27,6 +27,11 @@ class AmoCRM:
         """The raw settings JSON text, or None when amoCRM holds none."""
         settings = self.widget.get_settings()
         return get(settings, SETTINGS_FIELD, None)
+
+    def widget_path(self):
+        """Where amoCRM serves the archive's files (``/widgets/<code>``), or None."""
+        path = get(self.widget.get_settings(), "path", None)
+        return path if is_string(path) and len(path) > 0 else None
 
     def request_headers(self):
         """The ``headers`` of every request: the current user and the widget version."""

@@ -812,6 +812,8 @@
 
       var first = PAGES[query.get('page')] ? query.get('page') : 'card';
       showPage(first);
+      // Tests hook in here to snapshot the page (globals, built-ins) just before the widget loads.
+      if (typeof window.__sandboxBeforeWidget === 'function') { window.__sandboxBeforeWidget(); }
       require([cfg.scriptUrl], function (Ctor) { startWidget($, Ctor); });
     });
   }

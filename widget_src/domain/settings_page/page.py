@@ -28,7 +28,7 @@ from domain.settings_page.form import (
 )
 from domain.settings_page.view import SettingsView
 from infrastructure.dom import Listeners, remove
-from infrastructure.jscompat import AnyError, get, is_string
+from infrastructure.jscompat import AnyError
 from infrastructure.logger import debug, warn
 from infrastructure.settings import settings_json
 from infrastructure.styles import ensure_styles
@@ -76,8 +76,8 @@ def _find(scope, selector):
 
 def _logo_url(amocrm):
     """``<path>/images/logo_main.png`` from the widget's settings, or None without a path."""
-    path = get(amocrm.widget.get_settings(), "path", None)
-    if not is_string(path) or len(path) == 0:
+    path = amocrm.widget_path()
+    if path == None:
         return None
     if path.endswith("/"):
         path = path[:len(path) - 1]
