@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from sandbox.demo_backend import DemoBackend
@@ -164,9 +165,17 @@ class VirtualClock:
         self.origin = 0
 
     def pause(self) -> None:
-        # Time still flows until the pause: aim a little ahead so the target is not in the past.
-        self.origin = self.page.evaluate("Date.now()") + PAUSE_AHEAD_MS
-        self.page.clock.pause_at(self.origin / 1000)  # a number is seconds for the Python API
+        # Time still flows until the pause: aim a little ahead so the target is not in the past
+        # (on a busy machine the call may still arrive late; then aim further ahead).
+        for attempt in range(1, 6):
+            self.origin = self.page.evaluate("Date.now()") + PAUSE_AHEAD_MS * attempt
+            try:
+                self.page.clock.pause_at(self.origin / 1000)  # a number is seconds in the Python API
+                return
+            except PlaywrightError as exc:
+                if "to the past" not in exc.message:
+                    raise
+        raise AssertionError("could not pause the page clock")
 
     def settle(self, timeout: float = 5.0) -> None:
         wait_until(self.page, lambda: self.page.evaluate("window.__sandbox.pendingRequests")
@@ -464,7 +473,7 @@ def test_default_notification_delay_is_300_seconds(page: Page, open_sandbox: Cal
     page.evaluate(TRACE_REQUESTS)
     clock.advance(340_000, step=2500, until=lambda: len(virtual_notification_times(page)) >= 2)
     first, second = virtual_notification_times(page)
-    assert first <= MONITOR_WINDOW_MS + PAUSE_AHEAD_MS
+    assert first <= MONITOR_WINDOW_MS + 5 * PAUSE_AHEAD_MS
     assert second - first >= DEFAULT_NOTIFICATION_DELAY_MS
     # Every poll failed. Windows with failures kept closing between the two notifications (the
     # delay, not a lull, kept them quiet), and the second came with the first failing window
@@ -517,7 +526,7 @@ def test_backoff_gaps_grow_in_real_time(open_sandbox: Callable[..., Page], demo_
     times = [r.time for r in polls(demo_backend)[:5]]
     gaps = [b - a for a, b in zip(times, times[1:])]
     for gap, expected in zip(gaps, (0.5, 1.0, 2.0, 4.0)):
-        assert expected - 0.05 <= gap <= expected + 0.5, gaps
+        assert expected - 0.05 <= gap <= expected + 0.8, gaps  # timers never fire early; late on a busy box
     assert all(r.status_code == 500 for r in polls(demo_backend))
 
 

@@ -26,6 +26,7 @@ from infrastructure.jscompat import (
     is_string,
     parse_json,
 )
+from domain.settings_page.form import SettingsForm, check_action, is_absolute_http_url, status_tone
 from infrastructure.settings import SettingsError, parse_settings, settings_json
 
 BODIES = [
@@ -89,6 +90,9 @@ SETTINGS = [
     '{broken',
     '',
 ]
+
+URLS = ['https://pbx/asterisk_ng', 'HTTP://127.0.0.1:8000/x', 'https://', 'ftp://pbx', 'https://a b', 'pbx/x',
+        'https://[::1]:8443/ng', 'https://user@host:80', 'https://host:8o', 'https://.host', 'http://h?q=1#f', '']
 
 VALUES = ['{}', '[]', '"s"', '1', '1.5', 'true', 'null', '{"a": null}']
 
@@ -164,6 +168,15 @@ def run(unused):
     results.append(['monitor', timeline])
     for text in SETTINGS:
         results.append(['settings', text, _settings(text)])
+    for url in URLS:
+        results.append(['url check', url, is_absolute_http_url(url)])
+    for text in SETTINGS:
+        form = SettingsForm(text)
+        form.set_server_address(' https://new/x ')
+        results.append(['settings form', text, form.stored_valid, form.is_dirty(), form.can_save(),
+                        check_action(form.edited())])
+    for status in ['connected', 'invalid_secret_key', 'not_available', 'checking', 'not_configured', 'x']:
+        results.append(['tone', status, status_tone(status)])
     for text in VALUES:
         value = parse_json(text)
         results.append(['is', text, is_object(value), is_list(value), is_string(value), is_integer(value),
