@@ -142,6 +142,18 @@ def seconds_of(timer: str) -> int:
     return total
 
 
+# The panel measures itself with offsetWidth/offsetHeight (whole pixels) while its real height may
+# be fractional (e.g. 187.375 px in a call), so a panel clamped to an edge can stick out by < 1 px.
+SUBPIXEL = 1.0
+
+
+def assert_inside(box: dict[str, float], width: float = VIEWPORT["width"], height: float = VIEWPORT["height"]) -> None:
+    """The box lies inside a ``width`` x ``height`` window (within SUBPIXEL)."""
+    assert box["x"] >= 0 and box["y"] >= 0, box
+    assert box["x"] + box["width"] < width + SUBPIXEL, (box, width)
+    assert box["y"] + box["height"] < height + SUBPIXEL, (box, height)
+
+
 def drag_header(page: Page, panel: Panel, to_x: float, to_y: float) -> tuple[float, float]:
     """Drag the panel by its title with the left button to the pointer position ``(to_x, to_y)``.
 

@@ -36,6 +36,7 @@ from tests.browser.panel_helpers import (
     WAIT_MS,
     Panel,
     answered,
+    assert_inside,
     drag_header,
     locator_tag,
     panel_text,
@@ -91,7 +92,7 @@ def make_backend() -> Iterator[Callable[..., DemoBackend]]:
     started: list[DemoBackend] = []
 
     def make(**options: Any) -> DemoBackend:
-        backend = DemoBackend(port=0, long_poll_seconds=LONG_POLL_SECONDS, **options).start()
+        backend = DemoBackend(port=0, **{"long_poll_seconds": LONG_POLL_SECONDS, **options}).start()
         started.append(backend)
         return backend
 
@@ -277,10 +278,31 @@ def test_old_start_time_from_agent_status_result_shows_hours(open_panel: Callabl
 
 def test_fresh_call_with_a_skewed_server_clock_starts_at_zero(open_panel: Callable[..., Panel],
                                                               make_backend: Callable[..., DemoBackend]) -> None:
-    """A call the page sees begin, stamped by a server clock 1 h behind, still counts from 00:00."""
+    """A call that begins after the first poll answered, stamped by a server clock 1 h behind: 00:00."""
     backend = make_backend(clock=lambda: time.time() - 3600)
     panel = open_panel(backend=backend)
-    start_call(panel.page, backend, panel, phone=IVANOV["phone"])
+    page = panel.page
+    wait_until(page, lambda: answered(backend, "get_agent_status") and poll_in_flight(backend),
+               what="the first long poll to end and the next one to wait")
+    start_call(page, backend, panel, phone=IVANOV["phone"])
+    expect(panel.timer).to_have_text(re.compile(r"^00:0\d$"))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: panel.py CallPanel.on_status passes `self.poller.answers > 1` as fresh_call to clock_offset_ms, "
+    "so a call that BEGINS while the first long poll of a page is held (the first ~9 s after every page "
+    "load or page switch) is taken for a call that was already going on, and the server's clock skew "
+    "shows in the timer (1:00:0x instead of 00:0x)"))
+def test_call_during_the_first_long_poll_with_a_skewed_server_clock_starts_at_zero(
+        open_panel: Callable[..., Panel], make_backend: Callable[..., DemoBackend]) -> None:
+    """The page is idle, its first poll (current_status NOT_CONVERSATION) waits, then a call begins."""
+    backend = make_backend(clock=lambda: time.time() - 3600, long_poll_seconds=9.0)
+    panel = open_panel(backend=backend)
+    page = panel.page
+    wait_until(page, lambda: poll_in_flight(backend), what="the first long poll")
+    assert len(backend.requests_for("get_agent_status")) == 1  # still the first one
+    backend.start_incoming_call(USER_ID, phone=IVANOV["phone"])
+    expect(panel.call).to_be_visible(timeout=WAIT_MS)
     expect(panel.timer).to_have_text(re.compile(r"^00:0\d$"))
 
 
@@ -700,17 +722,18 @@ def test_the_panel_cannot_leave_the_window(open_panel: Callable[..., Panel], dem
 
     drag_header(page, panel, VIEWPORT["width"] - 1, VIEWPORT["height"] - 1)  # far down-right
     box = panel.box()
-    assert box["x"] + box["width"] <= VIEWPORT["width"] and box["y"] + box["height"] <= VIEWPORT["height"], box
+    assert_inside(box)
     assert box["x"] + box["width"] >= VIEWPORT["width"] - 1 and box["y"] + box["height"] >= VIEWPORT["height"] - 1
 
     # A panel that grows (a call starts) or a window that shrinks keeps it inside.
     start_call(page, demo_backend, panel, phone=IVANOV["phone"])
     page.wait_for_timeout(200)
-    box = panel.box()
-    assert box["y"] + box["height"] <= VIEWPORT["height"] and box["y"] >= 0, box
+    assert_inside(panel.box())
+    assert panel.box()["height"] > box["height"]
     page.set_viewport_size({"width": 900, "height": 600})
     page.wait_for_function("(() => { const r = document.querySelector('.asng-panel').getBoundingClientRect();"
-                           " return r.right <= 900 && r.bottom <= 600; })()", timeout=WAIT_MS)
+                           " return r.right < 901 && r.bottom < 601; })()", timeout=WAIT_MS)
+    assert_inside(panel.box(), 900, 600)
 
 
 def test_position_is_remembered_across_reload_and_page_switch(open_panel: Callable[..., Panel],
@@ -755,7 +778,7 @@ def test_collapse_hides_the_body_is_remembered_and_expands_again(open_panel: Cal
     collapsed = panel.box()
     assert collapsed["height"] < expanded["height"]
     # Still in its corner.
-    assert collapsed["y"] + collapsed["height"] <= VIEWPORT["height"]
+    assert_inside(collapsed)
     assert collapsed["y"] + collapsed["height"] >= VIEWPORT["height"] - 40
     assert panel.stored()["collapsed"] is True
 
@@ -770,8 +793,7 @@ def test_collapse_hides_the_body_is_remembered_and_expands_again(open_panel: Cal
     expect(panel.call).to_be_visible(timeout=WAIT_MS)  # the call is still going on
     expect(panel.toggle).to_have_attribute("aria-expanded", "true")
     assert panel.stored()["collapsed"] is False
-    box = panel.box()
-    assert box["y"] + box["height"] <= VIEWPORT["height"] and box["x"] + box["width"] <= VIEWPORT["width"]
+    assert_inside(panel.box())
 
 
 # --- 10. keyboard --------------------------------------------------------------------------------
@@ -868,18 +890,19 @@ def test_tab_reaches_every_button_and_each_has_a_label(locale: str, open_panel: 
     expect(panel.dial).to_be_enabled()
     panel.toggle.focus()
     order = ["toggle"]
-    for _ in range(5):
+    for _ in range(6):
         page.keyboard.press("Tab")
         order.append(page.evaluate("""() => {
             const el = document.activeElement;
             for (const name of ['mute', 'hold', 'hangup']) {
               if (el.classList.contains('asng-call__' + name)) return name;
             }
+            if (el.classList.contains('asng-call__name')) return 'contact link';
             if (el.classList.contains('asng-dial__input')) return 'input';
             if (el.classList.contains('asng-dial__call')) return 'call';
             return el.tagName + '.' + el.className;
         }"""))
-    assert order == ["toggle", "mute", "hold", "hangup", "input", "call"]
+    assert order == ["toggle", "contact link", "mute", "hold", "hangup", "input", "call"]
 
     labels = {
         panel.toggle: panel_text(locale, "collapse"),

@@ -413,9 +413,9 @@ def test_server_down_notification_and_its_rate_limit(page: Page, open_sandbox: C
     started = time.monotonic()
     count = f"window.__sandbox.notifications.filter(n => n.payload.header === {SERVER_ERROR_RU['header']!r}).length"
 
-    page.wait_for_function(f"{count} >= 1", timeout=8000)
+    page.wait_for_function(f"{count} >= 1", timeout=9000)
     first = time.monotonic()
-    assert first - started < 6.5
+    assert first - started < 7.0  # the first 5 s window
     assert notifications(page) == [{"type": "show_message_error", "payload": SERVER_ERROR_RU}]
     item = page.locator("#sandbox-tray [data-type=show_message_error]")
     expect(item).to_be_visible()
@@ -498,9 +498,11 @@ def test_recovery_after_fault_then_incoming_call(open_sandbox: Callable[..., Pag
     cleared = time.monotonic()
     failed = len(polls(demo_backend))
     # The next poll comes after the current backoff (1 s after the second failure, 2 s after a third).
-    wait_until(page, lambda: any(r.status_code == 200 for r in polls(demo_backend)), timeout=4.0,
-               what="a successful poll after the fault")
-    assert time.monotonic() - cleared < 2.6
+    wait_until(page, lambda: any(r.fault is None for r in polls(demo_backend)), timeout=4.0,
+               what="a poll after the fault")
+    assert time.monotonic() - cleared < 2.0
+    wait_until(page, lambda: any(r.status_code == 200 for r in polls(demo_backend)), timeout=3.0,
+               what="the poll to be answered")
     assert all(r.status_code == 500 for r in polls(demo_backend)[:failed])
     # Back to long polling: one poll in flight, answered after the long-poll period.
     wait_until(page, lambda: polls_in_flight(demo_backend) == 1, what="a long poll in flight")

@@ -17,6 +17,7 @@ from domain.protocol import (
     request_url,
     transport_error,
 )
+from infrastructure.amocrm import abort
 from infrastructure.jscompat import AnyError
 from infrastructure.logger import debug
 
@@ -42,7 +43,7 @@ class ServerClient:
             return
         request_id = next_request_id()
         envelope = build_envelope(self.amocrm.request_headers(), request_id, method, params)
-        request = {"settled": False, "timer": None, "reject": reject, "method": method}
+        request = {"settled": False, "timer": None, "reject": reject, "method": method, "transport": None}
         self.pending.append(request)
 
         def settle(outcome, value):
@@ -73,8 +74,8 @@ class ServerClient:
 
         request["timer"] = self.timers.timeout(on_deadline, deadline_ms(method))
         debug("→", method, request_id, params)
-        self.amocrm.post(request_url(self.settings.server_address, self.settings.secret_key),
-                         encode_form(envelope), on_success, on_error)
+        request["transport"] = self.amocrm.post(request_url(self.settings.server_address, self.settings.secret_key),
+                                                encode_form(envelope), on_success, on_error)
 
     def close(self):
         """Reject every pending request with Cancelled and refuse new ones."""
@@ -84,6 +85,7 @@ class ServerClient:
         for request in pending:
             request["settled"] = True
             self.timers.cancel(request["timer"])
+            abort(request["transport"])  # a destroyed widget leaves no request in flight
             request["reject"](Cancelled(request["method"]))
 
     def pending_count(self):

@@ -43,8 +43,11 @@ class AmoCRM:
         }
 
     def post(self, url, form, on_success, on_error):
-        """POST ``form`` to ``url`` through amoCRM's proxy, expecting JSON."""
-        self.widget.crm_post(url, form, on_success, "json", on_error)
+        """POST ``form`` to ``url`` through amoCRM's proxy, expecting JSON.
+
+        Returns what crm_post returns: jQuery's request object, which :func:`abort` can stop.
+        """
+        return self.widget.crm_post(url, form, on_success, "json", on_error)
 
     def add_action(self, kind, handler):
         """Register ``handler`` for clicks on ``kind`` (``phone``) in cards and lists."""
@@ -68,6 +71,12 @@ def _notifications():
     #?__pragma__ ('js', '{}', 'return app && app.notifications ? app.notifications : null;')
     # __pragma__ ('noecom')
     return None
+
+
+def abort(request):
+    """Stop a request :meth:`AmoCRM.post` started, where crm_post gave something abortable."""
+    if request != None and request.abort:
+        request.abort()
 
 
 def escape_html(text):
