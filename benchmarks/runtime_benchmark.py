@@ -145,7 +145,7 @@ def main() -> None:
                 columns[str(archive)] = run_archive(browser, archive, args.changes, args.idle_seconds)
             browser.close()
     names = list(next(iter(columns.values())))
-    header = ["metric", *[Path(a).parent.name + "/" + Path(a).name for a in columns]]
+    header = ["metric", *(["this checkout (--prod)"] if not args.archives else [str(a) for a in columns])]
     rows = [[name, *[columns[a].get(name, "") for a in columns]] for name in names]
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     print(" | ".join(h.ljust(w) for h, w in zip(header, widths)))

@@ -18,6 +18,7 @@ import json
 import struct
 import time
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -486,6 +487,22 @@ def test_default_notification_delay_is_300_seconds(page: Page, open_sandbox: Cal
     assert len(notifications(page)) == 2
 
 
+def test_long_poll_timeouts_are_successes(open_sandbox: Callable[..., Page], demo_backend: DemoBackend) -> None:
+    """408 answers (status codes sent as strings) end a long poll normally: no backoff, no notification."""
+    demo_backend.configure(long_poll_seconds=0.2, long_poll_timeout_status=408, status_codes_as_strings=True)
+    page = open_sandbox()
+    started = time.monotonic()
+    # Past the first 5 s monitor window.
+    wait_until(page, lambda: time.monotonic() - started > MONITOR_WINDOW_MS / 1000 + 0.7, timeout=10.0,
+               what="the first monitor window to close")
+    answered = [r for r in polls(demo_backend) if r.status_code is not None]
+    assert len(answered) >= 10 and {r.status_code for r in answered} == {408}
+    gaps = [b.time - a.time for a, b in pairwise(answered)]
+    assert max(gaps) < 0.2 + 0.45, gaps  # the long poll itself, never a backoff pause on top
+    assert all(r.params == {"current_status": {"status": "NOT_CONVERSATION"}} for r in answered)
+    assert notifications(page) == []
+
+
 # --- 7. recovery ---------------------------------------------------------------------------------
 
 
@@ -526,7 +543,7 @@ def test_backoff_gaps_grow_in_real_time(open_sandbox: Callable[..., Page], demo_
     page = open_sandbox()
     wait_until(page, lambda: len(polls(demo_backend)) >= 5, timeout=10.0, what="five failed polls")
     times = [r.time for r in polls(demo_backend)[:5]]
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    gaps = [b - a for a, b in pairwise(times)]
     for gap, expected in zip(gaps, (0.5, 1.0, 2.0, 4.0)):
         assert expected - 0.05 <= gap <= expected + 0.8, gaps  # timers never fire early; late on a busy box
     assert all(r.status_code == 500 for r in polls(demo_backend))
@@ -541,7 +558,7 @@ def test_backoff_schedule_cap_and_reset_on_virtual_clock(page: Page, open_sandbo
     clock.advance(200_000, step=2000, until=lambda: demo_backend.faults == [])
     failed = traced_polls(page)
     # The first failure's 0.5 s pause ran before tracing began: traced pauses start at 1 s.
-    pauses = [b["sent"] - a["done"] for a, b in zip(failed, failed[1:])]
+    pauses = [b["sent"] - a["done"] for a, b in pairwise(failed)]
     assert pauses[:7] == [1000, 2000, 4000, 8000, 16000, 30000, 30000], pauses
 
     # The 11th poll is answered: long polling again. One answer resets the backoff to 0.5 s.
@@ -557,7 +574,7 @@ def test_backoff_schedule_cap_and_reset_on_virtual_clock(page: Page, open_sandbo
                timeout=3.0, what="the poll after the failures to be answered")
     assert [r.status_code for r in polls(demo_backend)[11:15]] == [200, 500, 500, 500]
     trace = traced_polls(page)
-    pauses = [b["sent"] - a["done"] for a, b in zip(trace, trace[1:]) if a["done"] is not None]
+    pauses = [b["sent"] - a["done"] for a, b in pairwise(trace) if a["done"] is not None]
     while pauses and pauses[0] == 0:  # answered polls followed at once (before the first failure)
         pauses.pop(0)
     # failures after 0.5 s, 1 s and 2 s pauses; the answered poll is followed at once
@@ -614,6 +631,36 @@ def test_render_after_destroy_starts_again(open_sandbox: Callable[..., Page], de
     page.wait_for_timeout(600)
     assert polls_in_flight(demo_backend) <= 1
     assert len(demo_backend.requests_for("originate")) == 1
+
+
+def test_on_save_switches_to_the_new_settings(open_sandbox: Callable[..., Page],
+                                             demo_backend: DemoBackend) -> None:
+    """onSave with a new secret key: the running widget uses it at once, in one poll loop; active N stops."""
+    page = open_sandbox()
+    wait_until(page, lambda: polls_in_flight(demo_backend) == 1, what="a long poll in flight")
+    demo_backend.configure(secret_key="rotated key&1")
+    wait_until(page, lambda: any(r.status_code == 401 for r in polls(demo_backend)), timeout=3.0,
+               what="a poll refused with the old key")
+    refused = len(polls(demo_backend))
+    event = {"active": "Y", "fields": {"jsonSettings": settings_json(demo_backend, secret_key="rotated key&1")}}
+    assert page.evaluate("(e) => window.__sandbox.widget.callbacks.onSave(e)", event) is True
+    wait_until(page, lambda: len(polls(demo_backend)) > refused, timeout=0.5,
+               what="a poll with the new key right after onSave")
+    wait_until(page, lambda: [r.status_code for r in polls(demo_backend)[refused:]][:1] == [200], timeout=3.0,
+               what="the new key to be accepted")
+    page.wait_for_timeout(300)
+    assert polls_in_flight(demo_backend) == 1
+    assert page.evaluate("window.__sandbox.requests").pop()["url"] == (
+        demo_backend.url + "?secret_key=rotated%20key%261")
+    assert page.evaluate("window.__sandbox.addActionCalls.length") == 1
+
+    assert page.evaluate("window.__sandbox.widget.callbacks.onSave({active: 'N', fields: {}})") is True
+    wait_until(page, lambda: polls_in_flight(demo_backend) == 0, timeout=LONG_POLL_SECONDS + 1,
+               what="the last long poll to end")
+    seen = len(demo_backend.requests)
+    page.wait_for_timeout(1000)
+    assert len(demo_backend.requests) == seen
+    assert notifications(page) == []
 
 
 # --- screenshot ----------------------------------------------------------------------------------

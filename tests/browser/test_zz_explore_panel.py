@@ -1,4 +1,5 @@
-from tests.browser.test_call_panel import *  # noqa
+from tests.browser.test_call_panel import open_panel, ready, Panel, WAIT_MS, USER_ID, expect, make_backend, dialogs  # noqa
+
 
 def test_explore(open_panel, demo_backend):
     panel = open_panel()

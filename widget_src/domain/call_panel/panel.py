@@ -45,8 +45,7 @@ class CallPanel:
         self.call = poller.view
         self.call_id = None
         self.offset_ms = 0
-        self.mute_override = None
-        self.hold_override = None
+        self.overrides = {"is_mute": None, "is_hold": None}
         self.contact = None
         self.contacts = []
         self.active = -1
@@ -122,8 +121,7 @@ class CallPanel:
             self.offset_ms = clock_offset_ms(call.timestamp, now_ms(), self.poller.answers > 1)
         self.call_id = call.unique_id if call.in_call else None
         self.call = call
-        self.mute_override = None
-        self.hold_override = None
+        self.overrides = {"is_mute": None, "is_hold": None}
         self.render_call()
         self.update_dial()
 
@@ -147,9 +145,7 @@ class CallPanel:
             self.tick_timer = self.timers.interval(self.tick, TICK_MS)
 
     def render_controls(self):
-        muted = self.mute_override if self.mute_override != None else self.call.is_mute
-        held = self.hold_override if self.hold_override != None else self.call.is_hold
-        self.view.set_call_controls(muted, held)
+        self.view.set_call_controls(self.flag("is_mute"), self.flag("is_hold"))
 
     def tick(self):
         self.view.set_timer(format_duration(elapsed_seconds(self.call.timestamp, now_ms(), self.offset_ms)))
@@ -190,27 +186,27 @@ class CallPanel:
         self.pending = False
         self.update_dial()
 
-    async def toggle_mute(self):
-        muted = not (self.mute_override if self.mute_override != None else self.call.is_mute)
-        self.mute_override = muted
-        self.render_controls()
-        try:
-            await self.client.set_mute(muted)
-        except AnyError as error:
-            if not isinstance(error, Cancelled):
-                self.mute_override = None
-                self.render_controls()
-                self.fail(error)
+    def flag(self, name):
+        """``is_mute``/``is_hold`` as shown: the optimistic value until the next status arrives."""
+        override = self.overrides[name]
+        return override if override != None else (self.call.is_mute if name == "is_mute" else self.call.is_hold)
 
-    async def toggle_hold(self):
-        held = not (self.hold_override if self.hold_override != None else self.call.is_hold)
-        self.hold_override = held
+    def toggle_mute(self, event):
+        return self.toggle("is_mute", self.client.set_mute)
+
+    def toggle_hold(self, event):
+        return self.toggle("is_hold", self.client.set_hold)
+
+    async def toggle(self, name, command):
+        """Flip a call flag at once; the server's next status confirms it, a failure reverts it."""
+        value = not self.flag(name)
+        self.overrides[name] = value
         self.render_controls()
         try:
-            await self.client.set_hold(held)
+            await command(value)
         except AnyError as error:
             if not isinstance(error, Cancelled):
-                self.hold_override = None
+                self.overrides[name] = None
                 self.render_controls()
                 self.fail(error)
 
