@@ -10,6 +10,10 @@ The demo backend's long poll is shortened to 1 s (``fast_long_poll``) so polls c
 Scenarios that span the server monitor's 5 s windows for a long time (the 300 s notification
 delay, the 30 s backoff cap) run on Playwright's fake clock (``VirtualClock``): timers fire
 exactly when virtual time is advanced, while requests still go over the real network.
+
+Some tests here found defects of the widget (the notification delay reset by page switches, a
+refused command counted as a server failure, a silent Click2Call without settings); they now
+guard the fixes.
 """
 
 from __future__ import annotations
@@ -278,6 +282,34 @@ def test_click2call_originates_and_poll_reports_the_call(open_sandbox: Callable[
     assert notifications(page) == []
 
 
+@pytest.mark.parametrize("navigation", ["full", "render-only"])
+def test_click2call_without_panel(navigation: str, open_sandbox: Callable[..., Page],
+                                  demo_backend: DemoBackend) -> None:
+    """showPanel false: no status polling at all, Click2Call still works (also after a page switch)."""
+    query = {"settings": settings_json(demo_backend, show_panel=False)}
+    if navigation == "render-only":
+        query["navigation"] = navigation
+    page = open_sandbox(query)
+    page.click("[data-sandbox-page=list]")
+    page.locator("#sandbox-page .sandbox-phone").first.click()
+    wait_until(page, lambda: demo_backend.requests_for("originate"), what="the originate")
+    page.wait_for_timeout(500)
+    assert [(r.method, r.params) for r in demo_backend.requests] == [("originate", {"phone": "+79161000003"})]
+    assert page.evaluate("window.__sandbox.statuses") == ["installed"] * 2
+    assert notifications(page) == []
+
+
+def test_click2call_on_an_unconfigured_widget_tells_the_user(open_sandbox: Callable[..., Page],
+                                                             demo_backend: DemoBackend) -> None:
+    page = open_sandbox({"settings": json.dumps({"server": {"serverAddress": "", "secretKey": ""}})})
+    click_card_phone(page)
+    page.wait_for_timeout(300)
+    assert demo_backend.requests == []
+    assert notifications(page) == [{"type": "show_message_error", "payload": {
+        "header": CALL_FAILED_RU,
+        "text": f"{CARD_PHONE}: Виджет не настроен: укажите адрес сервера и ключ в настройках."}}]
+
+
 # --- 3. Click2Call failure -----------------------------------------------------------------------
 
 CALL_FAILURES = {
@@ -316,6 +348,27 @@ def test_click2call_failure_in_english(open_sandbox: Callable[..., Page], demo_b
     page.wait_for_function("window.__sandbox.notifications.length > 0")
     assert notifications(page) == [{"type": "show_message_error", "payload": {
         "header": "The call could not be started", "text": f"{CARD_PHONE}: Invalid secret key."}}]
+
+
+def test_a_refused_call_is_not_a_server_error(page: Page, open_sandbox: Callable[..., Page],
+                                              demo_backend: DemoBackend) -> None:
+    demo_backend.configure(long_poll_seconds=9.0)  # the real backends' long poll
+    clock = open_on_virtual_clock(page, open_sandbox, demo_backend)
+    click_card_phone(page)
+    wait_until(page, lambda: polls(demo_backend)[-1].params["current_status"]["status"] == "CONVERSATION",
+               what="the call to reach the widget")
+    clock.advance(MONITOR_WINDOW_MS, step=1000)  # the first window closes with the successes
+    assert notifications(page) == []
+    # In the next window: one more click during the call, which the server refuses politely,
+    # while the status poll waits (a long poll takes 9 s).
+    click_card_phone(page)
+    page.wait_for_function(f"window.__sandbox.notifications.some(n => n.payload.header === {CALL_FAILED_RU!r})")
+    assert [r.status_code for r in demo_backend.requests_for("originate")] == [200, 200]
+    assert notifications(page, CALL_FAILED_RU)[0]["payload"]["text"] == (
+        f"{CARD_PHONE}: Сервер не смог выполнить команду. (AlreadyInConversation)")
+    assert polls_in_flight(demo_backend) == 1
+    clock.advance(MONITOR_WINDOW_MS, step=1000)
+    assert notifications(page, SERVER_ERROR_RU["header"]) == []
 
 
 # --- 4. navigation -------------------------------------------------------------------------------
@@ -501,6 +554,22 @@ def test_long_poll_timeouts_are_successes(open_sandbox: Callable[..., Page], dem
     assert max(gaps) < 0.2 + 0.45, gaps  # the long poll itself, never a backoff pause on top
     assert all(r.params == {"current_status": {"status": "NOT_CONVERSATION"}} for r in answered)
     assert notifications(page) == []
+
+
+@pytest.mark.parametrize("navigation", ["full", "render-only"])
+def test_notification_delay_holds_across_page_switches(navigation: str, page: Page,
+                                                       open_sandbox: Callable[..., Page],
+                                                       demo_backend: DemoBackend) -> None:
+    demo_backend.inject_fault("status", 500, method="get_agent_status")
+    query = {"navigation": navigation} if navigation == "render-only" else None
+    clock = open_on_virtual_clock(page, open_sandbox, demo_backend, query)
+    clock.advance(MONITOR_WINDOW_MS + 1000, step=1000)
+    assert len(notifications(page, SERVER_ERROR_RU["header"])) == 1
+    for target in ("list", "card", "list"):
+        page.click(f"[data-sandbox-page={target}]")
+        clock.advance(MONITOR_WINDOW_MS + 1000, step=1000)
+    # 18 s after the first notification, with the server failing all along: still only one.
+    assert len(notifications(page, SERVER_ERROR_RU["header"])) == 1
 
 
 # --- 7. recovery ---------------------------------------------------------------------------------

@@ -330,3 +330,34 @@ def test_coming_back_online_polls_at_once_instead_of_waiting(page) -> None:
     p.fail(p.pending()[0], "error")  # and the backoff starts again from 0.5 s
     p.advance(500)
     assert len(p.polls()) == polls + 2
+
+
+def test_notification_delay_holds_across_page_switches(page) -> None:
+    p = page()
+    widget = p.start()
+    fail_everything_for(p, 5000)
+    assert len(p.log("notifications")) == 1
+    for _ in range(3):  # amoCRM navigation: destroy, then render again
+        p.callback(widget, "destroy")
+        p.callback(widget, "render")
+        fail_everything_for(p, 6000)
+    assert len(p.log("notifications")) == 1
+
+
+def test_answers_refusing_a_command_are_not_server_failures(idle) -> None:
+    for index in range(4):
+        call(idle, "set_hold(true)")
+        idle.respond(index, status(404) if index % 2 else {
+            "headers": {"status_code": 200}, "content": {"result": {"exception_name": "AlreadyInConversation"}}})
+    idle.advance(5000)
+    assert idle.log("notifications") == []
+
+
+def test_click_to_call_without_settings_says_the_widget_is_not_configured(page) -> None:
+    p = page(settings=settings_text(address="", key=""))
+    p.start()
+    p.run("harness.clickPhone('105')")
+    assert p.requests() == []
+    assert [(n["header"], n["text"]) for n in p.log("notifications")] == [
+        ("The call could not be started",
+         "105: The widget is not configured: enter the server address and key in its settings.")]

@@ -348,3 +348,19 @@ def test_cancelled_names_the_method_and_is_no_server_error() -> None:
     assert str(error) == "get_agent_status: cancelled"
     assert error.code == "cancelled"
     assert not isinstance(error, ServerError)
+
+
+@pytest.mark.parametrize(("error", "failure"), [
+    (protocol.NotResponding("ping", ""), True),
+    (protocol.InvalidResponse("ping", ""), True),
+    (protocol.BadRequest("ping", ""), True),
+    (protocol.InvalidSecretKey("ping", ""), True),
+    (protocol.IncompatibleVersion("ping", ""), True),
+    (protocol.UnknownMethod("set_hold", ""), False),
+    (protocol.InvalidParameters("redirect", ""), False),
+    (protocol.MethodException("hangup", "NotInConversation", None), False),
+    (protocol.LongPollTimeout(), False),
+    (ValueError("a bug"), False),
+])
+def test_which_errors_mean_the_server_is_failing(error, failure) -> None:
+    assert protocol.is_server_failure(error) is failure

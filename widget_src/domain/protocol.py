@@ -198,6 +198,17 @@ def decode_response(method, body):
     raise InvalidResponse(method, "unexpected status " + str(code) if code != None else "no status code")
 
 
+def is_server_failure(error):
+    """True when ``error`` means the server is not working for this widget (the monitor counts it).
+
+    A server that answers a command with a method exception, an unknown method (a backend
+    without hold) or a parameter complaint is working: those answers are not failures.
+    """
+    code = error.code if hasattr(error, "code") else None
+    return code in ["not_responding", "invalid_response", "bad_request", "invalid_secret_key",
+                    "incompatible_version"]
+
+
 def transport_error(method, text_status):
     """The error for a request that got no usable answer from amoCRM's proxy.
 

@@ -7,12 +7,12 @@ with :class:`Cancelled`, so nothing of a destroyed widget runs later.
 
 from domain.protocol import (
     Cancelled,
-    LongPollTimeout,
     NotResponding,
     build_envelope,
     deadline_ms,
     decode_response,
     encode_form,
+    is_server_failure,
     next_request_id,
     request_url,
     transport_error,
@@ -52,8 +52,7 @@ class ServerClient:
             request["settled"] = True
             self.timers.cancel(request["timer"])
             self.pending.remove(request)
-            succeeded = outcome == "resolve" or isinstance(value, LongPollTimeout)
-            self.on_outcome(succeeded)
+            self.on_outcome(outcome == "resolve" or not is_server_failure(value))
             debug("←", method, request_id, outcome, value)
             if outcome == "resolve":
                 resolve(value)

@@ -7,7 +7,7 @@ changes. :meth:`StatusPoller.stop` ends the loop: no timer or request outlives i
 
 from domain.agent_status import initial_status, is_agent_status, read_status, same_status
 from domain.protocol import Cancelled, InvalidResponse, LongPollTimeout
-from infrastructure.jscompat import AnyError
+from infrastructure.jscompat import AnyError, now_ms
 from infrastructure.logger import debug, report_bug
 
 
@@ -26,6 +26,7 @@ class StatusPoller:
         self.running = False
         self.run_id = 0
         self.answers = 0
+        self.last_wait_ms = 0
         self.wake_up = None
 
     def subscribe(self, listener):
@@ -72,8 +73,10 @@ class StatusPoller:
 
     async def _loop(self, run_id):
         while self.running and run_id == self.run_id:
+            sent = now_ms()
             try:
                 raw = await self.client.get_agent_status(self.raw_status)
+                self.last_wait_ms = now_ms() - sent
                 if not is_agent_status(raw):
                     # Sent back, it would be refused (410) forever: treat it as the server's error.
                     raise InvalidResponse("get_agent_status", "the result is not an AgentStatus")

@@ -6,21 +6,25 @@ from infrastructure.jscompat import now_ms
 
 
 class MonitorService:
-    """Counts request outcomes and tells the user when the server keeps failing."""
+    """Counts request outcomes and tells the user when the server keeps failing.
 
-    def __init__(self, amocrm, timers, notifications_enabled):
+    One per widget, not per session: the rate limit (NOTIFICATION_DELAY) must hold across
+    page switches, which end one session and start the next.
+    """
+
+    def __init__(self, amocrm):
         self.amocrm = amocrm
-        self.timers = timers
-        self.notifications_enabled = notifications_enabled
+        self.notifications_enabled = False
         self.monitor = ServerMonitor(NOTIFICATION_DELAY * 1000)
 
     def record(self, succeeded):
         """Count one finished request."""
         self.monitor.record(succeeded)
 
-    def start(self):
-        """Begin closing a window every 5 s."""
-        self.timers.interval(self.close_window, WINDOW_MS)
+    def start(self, timers, notifications_enabled):
+        """Begin closing a window every 5 s on the session's ``timers``."""
+        self.notifications_enabled = notifications_enabled
+        timers.interval(self.close_window, WINDOW_MS)
 
     def close_window(self):
         """Notify when the window just ended had too many failures."""

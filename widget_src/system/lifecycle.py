@@ -6,7 +6,9 @@ one session (one poll, one monitor) running.
 """
 
 from build_constants import SETTINGS_FIELD
+from infrastructure.amocrm import phone_from_action
 from infrastructure.logger import debug, warn
+from infrastructure.monitor import MonitorService
 from infrastructure.settings import SettingsError, parse_settings
 from system.session import Session
 
@@ -17,6 +19,8 @@ class Lifecycle:
     def __init__(self, amocrm):
         self.amocrm = amocrm
         self.session = None
+        self.monitor = MonitorService(amocrm)
+        self.unconfigured = False  # settings without a server address or key: Click2Call says so
         self.actions_registered = False
 
     def start(self):
@@ -28,6 +32,7 @@ class Lifecycle:
     def run(self, raw_settings):
         """Start a session for ``raw_settings`` (JSON text), replacing a running one."""
         self.stop()
+        self.unconfigured = False
         if self.amocrm.install_status() == "not_configured":
             debug("install status is not_configured: nothing to do")
             return
@@ -40,8 +45,9 @@ class Lifecycle:
         self.register_actions()
         if not settings.is_configured():
             debug("no server address or secret key yet")
+            self.unconfigured = True
             return
-        self.session = Session(self.amocrm, settings)
+        self.session = Session(self.amocrm, settings, self.monitor)
         self.session.start()
         self.amocrm.set_status("installed")
 
@@ -53,9 +59,13 @@ class Lifecycle:
         self.amocrm.add_action("phone", self.click_to_call)
 
     def click_to_call(self, data):
-        """A phone number was clicked: dial it in the running session."""
+        """A phone number was clicked: dial it in the running session, or say why it cannot be."""
         if self.session != None:
             self.session.click_to_call(data)
+        elif self.unconfigured:
+            self.amocrm.show_error(self.amocrm.i18n("domain.amocrm.notification.call_failed.header"),
+                                   str(phone_from_action(data)) + ": " +
+                                   self.amocrm.i18n("domain.amocrm.errors.not_configured"))
 
     def save(self, event):
         """onSave: switch to the settings being saved (or stop if the widget is disabled)."""

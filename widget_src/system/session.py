@@ -9,25 +9,24 @@ from domain.call_panel.panel import CallPanel
 from domain.click2call import call_number
 from domain.server_client import ServerClient
 from domain.status_poller import StatusPoller
-from infrastructure.monitor import MonitorService
 from infrastructure.timers import Timers
 
 
 class Session:
     """The running widget for ``settings``."""
 
-    def __init__(self, amocrm, settings):
+    def __init__(self, amocrm, settings, monitor):
         self.amocrm = amocrm
         self.settings = settings
         self.timers = Timers()
-        self.monitor = MonitorService(amocrm, self.timers, settings.enable_notification)
-        self.client = ServerClient(amocrm, settings, self.timers, self.monitor.record)
+        self.monitor = monitor
+        self.client = ServerClient(amocrm, settings, self.timers, monitor.record)
         self.poller = StatusPoller(self.client, self.timers, default_backoff())
         self.panel = None
 
     def start(self):
         """Start the monitor and, when the settings show the panel, the panel and its status poll."""
-        self.monitor.start()
+        self.monitor.start(self.timers, self.settings.enable_notification)
         if self.settings.show_panel:
             self.panel = CallPanel(self.amocrm, self.client, self.poller, self.timers)
             self.panel.mount()

@@ -29,6 +29,7 @@ from infrastructure.styles import ensure_styles
 STORAGE_KEY = "asteriskng.panel"
 MESSAGE_MS = 6000
 TICK_MS = 1000
+HELD_POLL_MS = 1000
 
 
 class CallPanel:
@@ -95,6 +96,7 @@ class CallPanel:
         on = self.listeners.on
         on(view.input, "input", self.on_input)
         on(view.input, "focus", self.on_focus)
+        on(view.input, "click", self.on_click_box)  # focus may have stayed there: open the list anyway
         on(view.input, "blur", self.close_list)
         on(view.input, "keydown", self.on_key)
         on(view.options, "mousedown", self.on_option_press)
@@ -104,6 +106,7 @@ class CallPanel:
         on(view.hangup, "click", self.hangup)
         on(view.toggle, "click", self.toggle_collapsed)
         on(view.header, "mousedown", self.start_drag)
+        on(view.root, "mousedown", self.keep_focus)
         on(window, "resize", self.keep_inside)
         on(window, "online", self.poller.wake)  # back online: poll now instead of after the backoff
         if window.ResizeObserver:
@@ -117,8 +120,10 @@ class CallPanel:
         if self.call.in_call and not call.in_call:
             self.search.load_recent()  # the call that just ended is now a recent contact
         if call.in_call and call.unique_id != self.call_id:
-            # A call that appears after the first answer began while we watched: its start is "now".
-            self.offset_ms = clock_offset_ms(call.timestamp, now_ms(), self.poller.answers > 1)
+            # A call announced by a long poll the server held (or after the first answer) began while
+            # we watched: its start is "now". A first answer given at once may be a call in progress.
+            fresh = self.poller.answers > 1 or self.poller.last_wait_ms >= HELD_POLL_MS
+            self.offset_ms = clock_offset_ms(call.timestamp, now_ms(), fresh)
         self.call_id = call.unique_id if call.in_call else None
         self.call = call
         self.overrides = {"is_mute": None, "is_hold": None}
@@ -169,6 +174,7 @@ class CallPanel:
         action = self.current_action()
         if action == None or self.pending:
             return
+        self.close_list()
         self.pending = True
         self.update_dial()
         try:
@@ -229,6 +235,10 @@ class CallPanel:
         self.list_open = True
         self.search.query(self.view.input.value)
 
+    def on_click_box(self, event):
+        if not self.list_open:
+            self.on_focus(event)
+
     def show_search(self, kind, contacts, error):
         if not self.list_open:
             return
@@ -258,6 +268,12 @@ class CallPanel:
         self.close_list()
         self.update_dial()
 
+    def keep_focus(self, event):
+        """A press on the panel (not in the search box) must not blur it: the list would close,
+        the panel would shrink and move, and the button under the pointer would miss the click."""
+        if event.target != self.view.input:
+            event.preventDefault()
+
     def on_option_press(self, event):
         event.preventDefault()  # keep the focus in the search box
         option = event.target.closest(".asng-option")
@@ -269,7 +285,8 @@ class CallPanel:
         if key == "ArrowDown" or key == "ArrowUp":
             event.preventDefault()
             if not self.list_open:
-                self.on_focus(event)
+                self.on_focus(event)  # the options shown are not fresh yet: only open the list
+                return
             self.active = move_index(self.active, len(self.contacts), 1 if key == "ArrowDown" else -1)
             self.view.set_active(self.active)
         elif key == "Enter":
@@ -300,8 +317,11 @@ class CallPanel:
         self.place(self.position)
 
     def save_state(self):
-        save(STORAGE_KEY, {"left": int(self.position[0]), "top": int(self.position[1]),
-                           "collapsed": self.collapsed})
+        state = {"collapsed": self.collapsed}
+        if self.user_placed:  # the default spot follows the window's corner: not a position to keep
+            state["left"] = int(self.position[0])
+            state["top"] = int(self.position[1])
+        save(STORAGE_KEY, state)
 
     def toggle_collapsed(self, event):
         self.collapsed = not self.collapsed
