@@ -16,6 +16,7 @@ from domain.protocol import (
     transport_error,
 )
 from domain.server_monitor import ServerMonitor
+from domain.settings_page.form import SettingsForm, check_action, is_absolute_http_url, status_tone
 from infrastructure.jscompat import (
     AnyError,
     get,
@@ -26,7 +27,6 @@ from infrastructure.jscompat import (
     is_string,
     parse_json,
 )
-from domain.settings_page.form import SettingsForm, check_action, is_absolute_http_url, status_tone
 from infrastructure.settings import SettingsError, parse_settings, settings_json
 
 BODIES = [
