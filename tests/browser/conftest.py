@@ -18,6 +18,7 @@ Fixtures (override ``sandbox_archive`` / ``sandbox_options`` in a test module to
 * ``open_sandbox``              ``open_sandbox(query=None, *, sandbox=None, wait=True)`` → page at the host page,
                                 waited until ``body[data-widget-state=ready]``
 * ``wait_widget_ready``         ``wait_widget_ready(page)``: that wait alone (after ``page.reload()``)
+* ``screenshot_dir``            docs/screenshots/ when ASTERISKNG_SCREENSHOTS=1, else a temp dir
 """
 
 from __future__ import annotations
@@ -123,6 +124,19 @@ def page(context: BrowserContext, page_errors: PageErrors) -> Page:
     pg.on("console", on_console)
     pg.on("pageerror", on_page_error)
     return pg
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where screenshot tests write: docs/screenshots/ with ASTERISKNG_SCREENSHOTS=1, else a temp dir.
+
+    The screenshots in docs/ are refreshed on purpose, not by every test run.
+    """
+    if os.environ.get("ASTERISKNG_SCREENSHOTS") == "1":
+        directory = REPO_ROOT / "docs" / "screenshots"
+        directory.mkdir(parents=True, exist_ok=True)
+        return directory
+    return tmp_path_factory.mktemp("screenshots")
 
 
 # --- servers -------------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from playwright.sync_api import Locator, Page
 from sandbox.demo_backend import DemoBackend
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOT_DIR = REPO_ROOT / "docs" / "screenshots"
 I18N_DIR = REPO_ROOT / "blank" / "i18n"
 
 USER_ID = 7461242  # the sandbox's agent (amouser_id)
@@ -170,16 +169,14 @@ def drag_header(page: Page, panel: Panel, to_x: float, to_y: float) -> tuple[flo
     return grab_x - box["x"], grab_y - box["y"]
 
 
-def shot(page: Page, panel: Panel, name: str, margin: int = 24) -> Path:
-    """Screenshot of the panel with ``margin`` px of the page around it, into docs/screenshots/."""
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+def shot(page: Page, panel: Panel, path: Path, margin: int = 24) -> Path:
+    """Screenshot of the panel with ``margin`` px of the page around it."""
     box = panel.box()
     x = max(0, box["x"] - margin)
     y = max(0, box["y"] - margin)
     clip = {"x": x, "y": y,
             "width": min(VIEWPORT["width"], box["x"] + box["width"] + margin) - x,
             "height": min(VIEWPORT["height"], box["y"] + box["height"] + margin) - y}
-    path = SCREENSHOT_DIR / name
     page.screenshot(path=str(path), clip=clip, animations="disabled", caret="hide")
     return path
 

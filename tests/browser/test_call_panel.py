@@ -30,7 +30,6 @@ from tests.browser.panel_helpers import (
     HOST_SELECTORS,
     HOST_STYLES_JS,
     IVANOV,
-    SCREENSHOT_DIR,
     SMITH,
     USER_ID,
     VIEWPORT,
@@ -474,15 +473,25 @@ def test_typing_shows_a_spinner_then_options_with_name_and_phone(open_panel: Cal
     expect(panel.option.first).to_have_attribute("role", "option")
 
 
+TYPE_FAST_JS = """([selector, text]) => {
+    const box = document.querySelector(selector);
+    const started = performance.now();
+    for (let i = 1; i <= text.length; i++) {
+        box.value = text.slice(0, i);
+        box.dispatchEvent(new Event('input', {bubbles: true}));
+    }
+    return performance.now() - started;
+}"""
+
+
 def test_fast_typing_sends_one_search_with_the_final_text(open_panel: Callable[..., Panel],
                                                           demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
     ready(page, demo_backend)
     panel.input.click()
-    started = time.monotonic()
-    panel.input.press_sequentially("Алекс", delay=30)  # 5 keys, well within 250 ms of each other
-    typing = time.monotonic() - started
+    # Five keystrokes in one task of the page: a loaded test machine cannot stretch them past 250 ms.
+    typing = page.evaluate(TYPE_FAST_JS, [".asng-dial__input", "Алекс"])
     expect(panel.option.first).to_be_visible(timeout=WAIT_MS)
     settle(page, 800)
     requests = demo_backend.requests_for("get_contacts")
@@ -1130,19 +1139,20 @@ def test_connection_indicator_goes_down_and_recovers(open_panel: Callable[..., P
 
 
 @pytest.mark.parametrize("locale", ["ru", "en"])
-def test_screenshots(locale: str, open_panel: Callable[..., Panel], demo_backend: DemoBackend) -> None:
-    """docs/screenshots/panel_{idle,search,call}_<locale>.png: the panel with a margin of the page."""
+def test_screenshots(locale: str, open_panel: Callable[..., Panel], demo_backend: DemoBackend,
+                     screenshot_dir: Path) -> None:
+    """panel_{idle,search,call}_<locale>.png (docs/screenshots/): the panel with a margin of the page."""
     panel = open_panel({"locale": locale})
     page = panel.page
     ready(page, demo_backend)
     page.mouse.move(5, VIEWPORT["height"] // 2)  # no hover effects
-    shot(page, panel, f"panel_idle_{locale}.png")
+    shot(page, panel, screenshot_dir / f"panel_idle_{locale}.png")
 
     search(panel, "Иван" if locale == "ru" else "Mary")
     page.keyboard.press("ArrowDown")
     expect(panel.option.first).to_have_class(re.compile(r"asng-option--active"))
     page.mouse.move(5, VIEWPORT["height"] // 2)
-    shot(page, panel, f"panel_search_{locale}.png")
+    shot(page, panel, screenshot_dir / f"panel_search_{locale}.png")
     page.keyboard.press("Escape")
     page.locator(".sandbox-card__name").click()  # blur the box
 
@@ -1153,9 +1163,9 @@ def test_screenshots(locale: str, open_panel: Callable[..., Panel], demo_backend
     expect(panel.mute).to_have_attribute("aria-pressed", "true")
     expect(panel.timer).to_have_text(re.compile(r"^00:0[1-9]$"), timeout=WAIT_MS)
     page.mouse.move(5, VIEWPORT["height"] // 2)
-    shot(page, panel, f"panel_call_{locale}.png")
+    shot(page, panel, screenshot_dir / f"panel_call_{locale}.png")
     for name in ("idle", "search", "call"):
-        path = SCREENSHOT_DIR / f"panel_{name}_{locale}.png"
+        path = screenshot_dir / f"panel_{name}_{locale}.png"
         assert path.is_file() and path.stat().st_size > 2000, path
 
 

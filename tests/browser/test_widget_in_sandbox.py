@@ -52,7 +52,6 @@ DEFAULT_NOTIFICATION_DELAY_MS = 300_000
 QUICK_NOTIFICATION_DELAY_S = 4
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOT = REPO_ROOT / "docs" / "screenshots" / "sandbox.png"
 
 # Counts live setInterval timers (created minus cleared), installed before any page script runs.
 COUNT_INTERVALS = """
@@ -735,8 +734,9 @@ def test_on_save_switches_to_the_new_settings(open_sandbox: Callable[..., Page],
 # --- screenshot ----------------------------------------------------------------------------------
 
 
-def test_screenshot_of_the_sandbox(open_sandbox: Callable[..., Page], demo_backend: DemoBackend) -> None:
-    """docs/screenshots/sandbox.png: the card page, the real widget running, a notification, the strip."""
+def test_screenshot_of_the_sandbox(open_sandbox: Callable[..., Page], demo_backend: DemoBackend,
+                                   screenshot_dir: Path) -> None:
+    """sandbox.png (docs/screenshots/): the card page, the real widget running, a notification, the strip."""
     page = open_sandbox()
     wait_until(page, lambda: polls_in_flight(demo_backend) == 1, what="a long poll in flight")
     demo_backend.inject_fault("status", 401, method="originate", times=1)
@@ -752,9 +752,9 @@ def test_screenshot_of_the_sandbox(open_sandbox: Callable[..., Page], demo_backe
     expect(page.locator("#sandbox-page .sandbox-phone")).to_have_count(3)
     page.mouse.move(0, 0)
 
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
-    with SCREENSHOT.open("rb") as fh:
+    screenshot = screenshot_dir / "sandbox.png"
+    page.screenshot(path=str(screenshot))
+    with screenshot.open("rb") as fh:
         head = fh.read(24)
     assert head[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", head[16:24]) == (1280, 800)
