@@ -13,8 +13,10 @@ def create_callbacks(widget):
     settings_page = SettingsPage(amocrm)
 
     def destroy():
-        settings_page.close()
-        lifecycle.stop()
+        try:
+            settings_page.close()
+        finally:
+            lifecycle.stop()
 
     __pragma__('ifdef', 'DEBUG')
     widget.asteriskng = lifecycle

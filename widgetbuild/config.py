@@ -56,7 +56,6 @@ class BuildConfig:
             "NOTIFICATION_DELAY": self.notification_delay,
             "MIN_LENGTH_INTERNAL_NUMBER": self.min_length_internal_number,
             "WIDGET_VERSION": self.version,
-            "DEBUG": self.dev,
         }
 
 

@@ -47,12 +47,12 @@ def _pragma(node: ast.AST) -> str | None:
 def _kwargs_lines(tree: ast.Module) -> list[tuple[int, int]]:
     """Line ranges between ``__pragma__('kwargs')`` and ``__pragma__('nokwargs')``."""
     ranges, start = [], None
-    for node in ast.walk(tree):
-        pragma = _pragma(node)
+    pragmas = sorted((node.lineno, _pragma(node)) for node in ast.walk(tree) if _pragma(node))
+    for line, pragma in pragmas:  # in source order: ast.walk is breadth-first
         if pragma == "kwargs" and start is None:
-            start = node.lineno
+            start = line
         elif pragma == "nokwargs" and start is not None:
-            ranges.append((start, node.lineno))
+            ranges.append((start, line))
             start = None
     if start is not None:
         ranges.append((start, 10**9))
@@ -112,6 +112,10 @@ class _Checker(ast.NodeVisitor):
         if isinstance(node.func, ast.Attribute) and node.func.attr == "format":
             self.report(node, "str.format is String.prototype.format in the browser, which a host page may have "
                               "replaced: concatenate with + and str()")
+        if (isinstance(node.func, ast.Name) and node.func.id == "isinstance" and len(node.args) == 2
+                and isinstance(node.args[1], ast.Name) and node.args[1].id == "dict"):
+            self.report(node, "isinstance(x, dict) is False for plain JavaScript objects (JSON): "
+                              "use jscompat.is_object")
         if isinstance(node.func, ast.Name) and node.func.id == "print":
             self.report(node, "print() writes into a host element id='__terminal__' if the page has one: use the logger")
         self.generic_visit(node)

@@ -20,9 +20,9 @@ _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 def _check_selectors(selectors: str, path: Path, line: int) -> None:
     for selector in (s.strip() for s in selectors.split(",")):
-        if not _SCOPED.match(selector):
-            raise BuildError(path, f"selector {selector!r} is not scoped under {PREFIX}* (it would restyle amoCRM)",
-                             line)
+        if not _SCOPED.match(selector) or "~" in selector or "+" in selector:
+            raise BuildError(path, f"selector {selector!r} is not scoped under {PREFIX}* (or reaches siblings "
+                                   "with ~ or +): it would restyle amoCRM", line)
 
 
 def check_scoped(css: str, path: Path) -> None:
@@ -39,7 +39,11 @@ def check_scoped(css: str, path: Path) -> None:
                 raise BuildError(path, "unbalanced '}'", line)
             depth_kinds.pop()
             continue
-        head = head.split(";")[-1].strip()  # declarations before a nested block
+        statements = [part.strip() for part in head.split(";")]
+        for statement in statements[:-1]:
+            if statement.startswith("@"):  # @import, @charset, @font-face …: nothing external or global
+                raise BuildError(path, f"unsupported at-rule {statement.split()[0]!r}", line)
+        head = statements[-1]  # what precedes the block (earlier parts are declarations)
         inside_keyframes = "keyframes" in depth_kinds
         if head.startswith(("@media", "@supports")):
             depth_kinds.append("group")

@@ -24,15 +24,13 @@ def test_defaults() -> None:
             DEFAULT_MIN_LENGTH_INTERNAL_NUMBER) == ("1.0.0", "jsonSettings", 300, 3)
     config = BuildConfig()
     assert config.widget_constants() == {"SETTINGS_FIELD": "jsonSettings", "NOTIFICATION_DELAY": 300,
-                                         "MIN_LENGTH_INTERNAL_NUMBER": 3, "WIDGET_VERSION": "1.0.0",
-                                         "DEBUG": False}
+                                         "MIN_LENGTH_INTERNAL_NUMBER": 3, "WIDGET_VERSION": "1.0.0"}
     assert config.mode == "prod"
 
 
 def test_paths_and_mode() -> None:
     config = BuildConfig(dev=True, out_dir=Path("out"))
     assert (config.mode, config.zip_path, config.unpacked_dir) == ("dev", Path("out/widget.zip"), Path("out/widget"))
-    assert config.widget_constants()["DEBUG"] is True
 
 
 @pytest.mark.parametrize("version", ["1.0.0", "1.2.3", "1.10.200", "1.0.99"])

@@ -141,8 +141,7 @@ def test_locales_are_rendered_with_the_settings_field(prod_widget: BuiltWidget) 
 
 def test_default_constants_reach_the_script(prod_widget: BuiltWidget) -> None:
     assert constants(prod_widget.script) == {"SETTINGS_FIELD": "jsonSettings", "NOTIFICATION_DELAY": 300,
-                                             "MIN_LENGTH_INTERNAL_NUMBER": 3, "WIDGET_VERSION": "1.0.0",
-                                             "DEBUG": False}
+                                             "MIN_LENGTH_INTERNAL_NUMBER": 3, "WIDGET_VERSION": "1.0.0"}
 
 
 def test_two_prod_builds_are_byte_identical(tmp_path: Path) -> None:
@@ -169,7 +168,6 @@ def test_prod_leaves_no_unpacked_tree(prod_widget: BuiltWidget) -> None:
 def test_dev_script_logs_at_debug_level_and_prod_does_not(prod_widget: BuiltWidget, dev_widget: BuiltWidget) -> None:
     assert "console.debug" in dev_widget.script
     assert "console.debug" not in prod_widget.script
-    assert constants(dev_widget.script)["DEBUG"] is True
 
 
 def test_prod_script_is_minified_and_dev_script_readable(prod_widget: BuiltWidget, dev_widget: BuiltWidget) -> None:
@@ -223,7 +221,7 @@ def test_cli_options_reach_the_generated_constants(custom_build: tuple[Result, P
     _, out = custom_build
     script = unzip(out / "widget.zip")["script.js"].decode("utf-8")
     assert constants(script) == {"SETTINGS_FIELD": "myField", "NOTIFICATION_DELAY": 42,
-                                 "MIN_LENGTH_INTERNAL_NUMBER": 5, "WIDGET_VERSION": "1.2.3", "DEBUG": False}
+                                 "MIN_LENGTH_INTERNAL_NUMBER": 5, "WIDGET_VERSION": "1.2.3"}
     assert "console.debug" not in script
 
 

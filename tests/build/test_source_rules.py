@@ -181,3 +181,21 @@ def test_the_advice_for_percent_formatting_is_itself_allowed(tmp_path: Path) -> 
     (_, message), = violations(tmp_path, "x = 1\ntext = 'n=%d' % x\n")
     assert "f-string" not in message
     assert "str.format" not in message
+
+
+def test_isinstance_dict_is_reported(tmp_path: Path) -> None:
+    found = violations(tmp_path, "def f(x):\n    return isinstance(x, dict)\n")
+    assert [(line, "is_object" in message) for line, message in found] == [(2, True)]
+
+
+def test_kwargs_pragmas_pair_in_source_order(tmp_path: Path) -> None:
+    # a kwargs pragma inside a function, nokwargs at module level, then a keyword call after both
+    source = textwrap.dedent("""\
+        def a():
+            __pragma__('kwargs')
+            return 1
+        __pragma__('nokwargs')
+        b(y=2)
+        """)
+    found = violations(tmp_path, source)
+    assert [line for line, message in found if "keyword" in message] == [5]

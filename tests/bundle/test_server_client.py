@@ -173,16 +173,42 @@ def test_poll_sends_back_the_last_status_unchanged(page) -> None:
     p.start()
     odd = dict(IN_CALL, extra_field={"kept": True})
     p.respond(p.polls()[0], ok(odd))
+    p.advance(200)
     assert p.envelope(p.polls()[1])["content"]["params"] == {"current_status": odd}
 
 
-def test_poll_408_and_unchanged_answers_poll_again_at_once(page) -> None:
+def test_poll_408_and_unchanged_answers_poll_again_after_a_second(page) -> None:
     p = page()
     p.start()
+    p.advance(3000)  # the server held the poll: the next one goes at once
     p.respond(p.polls()[0], status(408))
-    p.respond(p.polls()[1], ok({"status": "NOT_CONVERSATION"}))
+    p.respond(p.polls()[1], ok({"status": "NOT_CONVERSATION"}))  # an instant answer without news
+    assert p.methods() == ["get_agent_status"] * 2
+    p.advance(999)
+    assert p.methods() == ["get_agent_status"] * 2
+    p.advance(1)
     assert p.methods() == ["get_agent_status"] * 3
-    assert poll_gaps(p) == [0, 0]
+    assert poll_gaps(p) == [3000, 1000]
+
+
+def test_a_backend_answering_at_once_is_not_flooded(page) -> None:
+    p = page()
+    p.start()
+    for _ in range(50):  # 5 s of a backend answering every poll at once
+        if p.polls()[-1] in p.pending():
+            p.respond(p.polls()[-1], status(408))
+        p.advance(100)
+    assert len(p.polls()) == 6  # one a second, not hundreds
+
+
+def test_a_changed_status_is_followed_quickly(page) -> None:
+    p = page()
+    p.start()
+    p.respond(p.polls()[0], ok(IN_CALL))
+    p.advance(199)
+    assert len(p.polls()) == 1
+    p.advance(1)
+    assert len(p.polls()) == 2
 
 
 def wait_for_request(p) -> int:
@@ -207,9 +233,10 @@ def test_poll_backs_off_exponentially_then_recovers(page) -> None:
     for _ in range(9):
         fail_and_wait_for_retry(p)
     assert poll_gaps(p) == [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]
-    p.respond(p.pending()[0], ok({"status": "NOT_CONVERSATION"}))
+    p.advance(5000)
+    p.respond(p.pending()[-1], ok({"status": "NOT_CONVERSATION"}))  # answered after a held poll
     fail_and_wait_for_retry(p)
-    assert poll_gaps(p)[-2:] == [0, 500]
+    assert poll_gaps(p)[-2:] == [5000, 500]
 
 
 def test_poll_deadline_counts_as_failure_and_retries(page) -> None:
@@ -296,9 +323,10 @@ def test_long_poll_timeouts_are_successes_for_the_monitor(page) -> None:
     p = page()
     p.start()
     for _ in range(10):
-        p.respond(p.pending()[0], status(408))
-        p.respond(p.pending()[0], ok({"status": "NOT_CONVERSATION"}))
-    p.advance(5000)
+        p.respond(p.polls()[-1], status(408))
+        p.advance(1000)
+        p.respond(p.polls()[-1], ok({"status": "NOT_CONVERSATION"}))
+        p.advance(1000)
     assert p.log("notifications") == []
 
 
@@ -308,6 +336,7 @@ def test_recovery_after_the_server_comes_back(page) -> None:
     fail_everything_for(p, 6000)
     assert len(p.log("notifications")) == 1
     p.respond(wait_for_request(p), ok(IN_CALL))
+    p.advance(200)
     assert p.envelope(p.polls()[-1])["content"]["params"]["current_status"] == IN_CALL
     for _ in range(30):  # the server answers again: long polls ending without news
         p.advance(9_000)

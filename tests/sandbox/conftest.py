@@ -14,9 +14,8 @@ _ROOT = str(Path(__file__).resolve().parents[2])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-from demo_backend_client import DEFAULT_CONFIG, FIXED_NOW, POLL_SECONDS, SECRET
-
 from sandbox.demo_backend import DemoBackend
+from tests.sandbox.demo_backend_client import DEFAULT_CONFIG, FIXED_NOW, POLL_SECONDS, SECRET
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,9 @@ import urllib.parse
 from typing import Any
 
 import pytest
-from demo_backend_client import (
+
+from sandbox.demo_backend import DemoBackend
+from tests.sandbox.demo_backend_client import (
     AGENT,
     FIXED_NOW,
     POLL_SECONDS,
@@ -21,8 +23,6 @@ from demo_backend_client import (
     protocol_url,
     result_of,
 )
-
-from sandbox.demo_backend import DemoBackend
 
 IDLE = {"status": "NOT_CONVERSATION"}
 ROSE = {"uuid": "u-rose", "name": "Rose Peters", "phone": "79161234567"}

@@ -10,10 +10,19 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from demo_backend_client import AGENT, FIXED_NOW, SECRET, call, control, post, protocol_url, result_of
 
 from sandbox.demo_backend import DemoBackend
 from sandbox.demo_backend.state import ControlError
+from tests.sandbox.demo_backend_client import (
+    AGENT,
+    FIXED_NOW,
+    SECRET,
+    call,
+    control,
+    post,
+    protocol_url,
+    result_of,
+)
 
 IDLE = {"status": "NOT_CONVERSATION"}
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,9 +9,17 @@ import urllib.error
 import urllib.parse
 
 import pytest
-from demo_backend_client import AGENT, POLL_SECONDS, call, envelope, post, protocol_url, result_of
 
 from sandbox.demo_backend import DemoBackend
+from tests.sandbox.demo_backend_client import (
+    AGENT,
+    POLL_SECONDS,
+    call,
+    envelope,
+    post,
+    protocol_url,
+    result_of,
+)
 
 IDLE = {"status": "NOT_CONVERSATION"}
 

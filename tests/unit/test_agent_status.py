@@ -9,7 +9,6 @@ import pytest
 from domain.agent_status import (
     CONVERSATION,
     NOT_CONVERSATION,
-    describe,
     initial_status,
     read_status,
     same_status,
@@ -138,17 +137,11 @@ def test_hold_and_mute_are_only_true_for_true(flag: object, expected: bool) -> N
 
 @pytest.mark.parametrize(
     ("timestamp", "expected"),
-    [(1669391112, 1669391112), (0, 0), ("1669391112", None), (1669391112.5, None), (True, None), (None, None)],
+    [(1669391112, 1669391112), (0, 0), ("1669391112", None), (1669391112.5, 1669391112), (True, None),
+     (None, None)],
 )
-def test_timestamp_must_be_a_whole_number(timestamp: object, expected: int | None) -> None:
+def test_timestamp_is_a_number_of_whole_seconds(timestamp: object, expected: int | None) -> None:
     assert read_status(in_call(timestamp=timestamp)).timestamp == expected
-
-
-def test_describe() -> None:
-    assert describe(read_status({"status": NOT_CONVERSATION})) == "NOT_CONVERSATION"
-    assert describe(read_status(in_call(is_hold=True, is_mute=True))) == "CONVERSATION 79161234567 hold mute"
-    assert describe(read_status(in_call(is_hold=False, is_mute=False))).rstrip() == "CONVERSATION 79161234567"
-    assert describe(read_status({"status": CONVERSATION})).rstrip() == "CONVERSATION ?"
 
 
 def test_same_status_for_equal_statuses() -> None:

@@ -5,7 +5,17 @@ the backends compare it field by field. :func:`read_status` turns it into a :cla
 that the screens can trust (missing fields get safe values, unknown statuses mean no call).
 """
 
-from infrastructure.jscompat import get, is_boolean, is_integer, is_object, is_string, same_json
+from infrastructure.jscompat import (
+    get,
+    is_boolean,
+    is_integer,
+    is_number,
+    is_object,
+    is_string,
+    same_json,
+    to_whole_number,
+    whole_number_text,
+)
 
 CONVERSATION = "CONVERSATION"
 NOT_CONVERSATION = "NOT_CONVERSATION"
@@ -34,7 +44,7 @@ def _text(value):
     if is_string(value):
         return value
     if is_integer(value):
-        return str(int(value))
+        return whole_number_text(value)
     return None
 
 
@@ -50,8 +60,7 @@ def read_status(raw):
     if not is_object(info):
         info = {}
     timestamp = get(info, "timestamp", None)
-    if not is_integer(timestamp):
-        timestamp = None
+    timestamp = to_whole_number(timestamp) if is_number(timestamp) else None
     return CallView(
         True,
         _text(get(info, "unique_id", None)),
@@ -72,11 +81,3 @@ def is_agent_status(raw):
 def same_status(first, second):
     """True when two raw statuses are equal field by field (as the backends compare them)."""
     return same_json(first, second)
-
-
-def describe(view):
-    """A short text of a :class:`CallView` for logs and tests."""
-    if not view.in_call:
-        return NOT_CONVERSATION
-    flags = ("hold " if view.is_hold else "") + ("mute " if view.is_mute else "")
-    return CONVERSATION + " " + (view.phone or "?") + " " + flags.strip()

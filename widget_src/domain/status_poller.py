@@ -10,6 +10,10 @@ from domain.protocol import Cancelled, InvalidResponse, LongPollTimeout
 from infrastructure.jscompat import AnyError, now_ms
 from infrastructure.logger import debug, report_bug
 
+# The shortest time between two polls: after an answer without news, and after a change.
+QUIET_POLL_MS = 1000
+CHANGED_POLL_MS = 200
+
 
 class StatusPoller:
     """The long-poll loop of one server client."""
@@ -61,8 +65,9 @@ class StatusPoller:
         self.run_id = self.run_id + 1
 
     def _publish(self, raw):
+        """Take ``raw`` as the current status; True if it differs from the last one."""
         if same_status(raw, self.raw_status):
-            return
+            return False
         self.raw_status = raw
         self.view = read_status(raw)
         for listener in list(self.listeners):
@@ -70,6 +75,7 @@ class StatusPoller:
                 listener(self.view)
             except AnyError as error:
                 report_bug("status listener", error)
+        return True
 
     async def _loop(self, run_id):
         while self.running and run_id == self.run_id:
@@ -85,6 +91,7 @@ class StatusPoller:
                     return
                 if isinstance(error, LongPollTimeout):
                     self._succeeded()
+                    await self._keep_pace(sent, QUIET_POLL_MS)
                     continue
                 delay = self.backoff.next_delay()
                 debug("status poll failed, retrying in", delay, "ms:", error)
@@ -95,7 +102,15 @@ class StatusPoller:
                 return
             self.answers = self.answers + 1
             self._succeeded()
-            self._publish(raw)
+            changed = self._publish(raw)
+            await self._keep_pace(sent, CHANGED_POLL_MS if changed else QUIET_POLL_MS)
+
+    async def _keep_pace(self, sent_ms, gap_ms):
+        """Wait until ``gap_ms`` after the poll was sent: a backend (or proxy) that answers at once,
+        again and again, must not turn the long poll into a flood of requests."""
+        remaining = sent_ms + gap_ms - now_ms()
+        if remaining > 0:
+            await self._pause(remaining)
 
     def _pause(self, delay_ms):
         """A backoff wait that :meth:`wake` can end early."""

@@ -4,8 +4,8 @@ Nothing else in the widget touches amoCRM directly, so this is the one place to 
 the platform changes.
 """
 
-from build_constants import SETTINGS_FIELD
-from infrastructure.jscompat import get, is_object, is_string
+from build_constants import SETTINGS_FIELD, WIDGET_VERSION
+from infrastructure.jscompat import get, is_object, is_string, to_whole_number
 
 
 class AmoCRM:
@@ -38,8 +38,8 @@ class AmoCRM:
         system = self.widget.system()
         return {
             "amouser_email": system["amouser"],
-            "amouser_id": int(system["amouser_id"]),
-            "widget_version": self.widget.get_version(),
+            "amouser_id": to_whole_number(system["amouser_id"]),
+            "widget_version": self.widget.get_version() or WIDGET_VERSION,
         }
 
     def post(self, url, form, on_success, on_error):

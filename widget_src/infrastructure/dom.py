@@ -6,6 +6,8 @@ attributes are set with ``setAttribute``. Event listeners are registered through
 :class:`Listeners` so a destroyed widget can remove every one of them.
 """
 
+from infrastructure.logger import guard
+
 SVG_NS = "http://www.w3.org/2000/svg"
 
 
@@ -68,6 +70,10 @@ def remove(node):
         node.parentNode.removeChild(node)
 
 
+def _guarded_handler(event, handler):
+    return lambda argument: guard(event + " handler", handler, argument)
+
+
 class Listeners:
     """Event listeners that can all be removed at once."""
 
@@ -75,15 +81,19 @@ class Listeners:
         self.entries = []
 
     def on(self, target, event, handler):
-        """``target.addEventListener(event, handler)``; returns a function that removes it."""
-        entry = [target, event, handler]
-        target.addEventListener(event, handler)
+        """``target.addEventListener(event, handler)``; returns a function that removes it.
+
+        A handler that throws is reported (in --dev), never thrown into the host page.
+        """
+        listener = _guarded_handler(event, handler)
+        entry = [target, event, listener]
+        target.addEventListener(event, listener)
         self.entries.append(entry)
 
         def off():
             if entry in self.entries:
                 self.entries.remove(entry)
-                target.removeEventListener(event, handler)
+                target.removeEventListener(event, listener)
 
         return off
 

@@ -8,6 +8,7 @@ with ``#?`` are active only in the transpiled code.
 
 # __pragma__ ('skip')
 import json as _json
+import math as _math
 import time as _time
 import urllib.parse as _parse
 
@@ -48,7 +49,12 @@ def is_list(value):
 
 def is_string(value):
     """True for a string."""
+    # __pragma__ ('ecom')
+    #?__pragma__ ('js', '{}', 'return typeof value === "string";')
+    # __pragma__ ('noecom')
+    # __pragma__ ('skip')
     return isinstance(value, str)
+    # __pragma__ ('noskip')
 
 
 def is_integer(value):
@@ -63,9 +69,47 @@ def is_integer(value):
     # __pragma__ ('noskip')
 
 
+def is_number(value):
+    """True for a finite number that is not a boolean."""
+    # __pragma__ ('ecom')
+    #?__pragma__ ('js', '{}', 'return typeof value === "number" && isFinite (value);')
+    # __pragma__ ('noecom')
+    # __pragma__ ('skip')
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and _math.isfinite(value)
+    # __pragma__ ('noskip')
+
+
 def is_boolean(value):
     """True for true/false."""
+    # __pragma__ ('ecom')
+    #?__pragma__ ('js', '{}', 'return typeof value === "boolean";')
+    # __pragma__ ('noecom')
+    # __pragma__ ('skip')
     return isinstance(value, bool)
+    # __pragma__ ('noskip')
+
+
+def whole_number_text(value):
+    """The digits of a whole number (Transcrypt's int() keeps only 32 bits: 79161234567 would break)."""
+    # __pragma__ ('ecom')
+    #?__pragma__ ('js', '{}', 'return String (Math.trunc (value));')
+    # __pragma__ ('noecom')
+    # __pragma__ ('skip')
+    return str(int(value))
+    # __pragma__ ('noskip')
+
+
+def to_whole_number(value):
+    """A whole number from a number or a text of digits (without 32-bit truncation), or None."""
+    # __pragma__ ('ecom')
+    #?__pragma__ ('js', '{}', 'var n = Math.trunc (Number (value)); return isFinite (n) ? n : null;')
+    # __pragma__ ('noecom')
+    # __pragma__ ('skip')
+    try:
+        return int(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    # __pragma__ ('noskip')
 
 
 def parse_json(text):

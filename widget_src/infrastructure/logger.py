@@ -5,6 +5,9 @@ holds no logging code and never prints request data.
 """
 
 
+from infrastructure.jscompat import AnyError
+
+
 def debug(*parts):
     """Log at debug level (every callback, request and response) in development builds."""
     __pragma__('ifdef', 'DEBUG')
@@ -24,3 +27,12 @@ def report_bug(where, error):
     __pragma__('ifdef', 'DEBUG')
     console.error('[AsteriskNG]', where, error)
     __pragma__('endif')
+
+
+def guard(where, callback, argument=None):
+    """Run ``callback(argument)`` from a timer or an event: a failure is reported, not thrown."""
+    try:
+        return callback(argument)
+    except AnyError as error:
+        report_bug(where, error)
+        return None

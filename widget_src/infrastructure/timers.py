@@ -1,5 +1,7 @@
 """Timers that the widget can stop all at once when amoCRM destroys it."""
 
+from infrastructure.logger import guard
+
 
 class Timers:
     """Wraps the browser's timer functions and remembers what is still scheduled."""
@@ -15,7 +17,7 @@ class Timers:
         def fire():
             if timer_id in self.timeouts:
                 self.timeouts.remove(timer_id)
-            callback()
+            guard("timer", callback)
 
         timer_id = setTimeout(fire, delay_ms)
         self.timeouts.append(timer_id)
@@ -23,7 +25,7 @@ class Timers:
 
     def interval(self, callback, every_ms):
         """Run ``callback`` every ``every_ms`` until cancelled."""
-        timer_id = setInterval(callback, every_ms)
+        timer_id = setInterval(lambda: guard("interval", callback), every_ms)
         self.intervals.append(timer_id)
         return timer_id
 

@@ -7,6 +7,7 @@ one session (one poll, one monitor) running.
 
 from build_constants import SETTINGS_FIELD
 from infrastructure.amocrm import phone_from_action
+from infrastructure.jscompat import AnyError
 from infrastructure.logger import debug, warn
 from infrastructure.monitor import MonitorService
 from infrastructure.settings import SettingsError, parse_settings
@@ -47,8 +48,13 @@ class Lifecycle:
             debug("no server address or secret key yet")
             self.unconfigured = True
             return
-        self.session = Session(self.amocrm, settings, self.monitor)
-        self.session.start()
+        session = Session(self.amocrm, settings, self.monitor)
+        try:
+            session.start()
+        except AnyError:
+            session.stop()  # nothing half-started stays behind to block the next start
+            raise
+        self.session = session
         self.amocrm.set_status("installed")
 
     def register_actions(self):
@@ -62,9 +68,9 @@ class Lifecycle:
         """A phone number was clicked: dial it in the running session, or say why it cannot be."""
         if self.session != None:
             self.session.click_to_call(data)
-        elif self.unconfigured:
+        elif self.unconfigured and phone_from_action(data) != None:
             self.amocrm.show_error(self.amocrm.i18n("domain.amocrm.notification.call_failed.header"),
-                                   str(phone_from_action(data)) + ": " +
+                                   phone_from_action(data) + ": " +
                                    self.amocrm.i18n("domain.amocrm.errors.not_configured"))
 
     def save(self, event):

@@ -67,7 +67,7 @@ class CallPanel:
     def mount(self):
         """Put the panel on the page and start following the agent's status."""
         ensure_styles()
-        self.view = PanelView(self.amocrm.i18n)
+        self.view = PanelView(self.amocrm)
         self.view.attach()
         stored = load(STORAGE_KEY)
         self.collapsed = get(stored, "collapsed", False) == True
@@ -335,6 +335,7 @@ class CallPanel:
         if event.button != 0 or self.view.toggle.contains(event.target):
             return
         event.preventDefault()
+        self.end_drag(None)  # a drag whose mouseup never came
         self.drag = [event.clientX - self.position[0], event.clientY - self.position[1]]
         self.drag_listeners = [self.listeners.on(document, "mousemove", self.on_drag),
                                self.listeners.on(document, "mouseup", self.end_drag)]
@@ -344,6 +345,8 @@ class CallPanel:
         self.place([event.clientX - self.drag[0], event.clientY - self.drag[1]])
 
     def end_drag(self, event):
+        if len(self.drag_listeners) == 0:
+            return
         for off in self.drag_listeners:
             off()
         self.drag_listeners = []

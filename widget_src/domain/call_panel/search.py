@@ -22,13 +22,21 @@ class PhonebookSearch:
         self.sequence = 0
         self.timer = None
         self.recent = []
+        self.recent_loads = 0
+        self.showing_recent = False
 
     async def load_recent(self):
-        """Fetch the last contacts shown for an empty box."""
+        """Fetch the last contacts shown for an empty box (a later load wins over an earlier one)."""
+        self.recent_loads = self.recent_loads + 1
+        load = self.recent_loads
         try:
-            self.recent = read_contacts(await self.client.get_last_contacts(MAX_RESULTS))
+            recent = read_contacts(await self.client.get_last_contacts(MAX_RESULTS))
         except AnyError:
-            self.recent = []
+            return
+        if load == self.recent_loads:
+            self.recent = recent
+            if self.showing_recent:
+                self.show("recent", recent, None)
 
     def query(self, text):
         """The box now holds ``text``: search after a pause (or show recent contacts at once)."""
@@ -36,7 +44,8 @@ class PhonebookSearch:
         self.timers.cancel(self.timer)
         self.timer = None
         typed = text.strip()
-        if len(typed) == 0:
+        self.showing_recent = len(typed) == 0
+        if self.showing_recent:
             self.show("recent", self.recent, None)
             return
         sequence = self.sequence
@@ -44,6 +53,7 @@ class PhonebookSearch:
 
     def cancel(self):
         """Forget the pending query (the list was closed)."""
+        self.showing_recent = False
         self.sequence = self.sequence + 1
         self.timers.cancel(self.timer)
         self.timer = None

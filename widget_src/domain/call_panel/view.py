@@ -38,11 +38,11 @@ def _relabel(button, label, path):
 
 
 class PanelView:
-    """The panel's elements; ``texts(key)`` gives the i18n texts."""
+    """The panel's elements, with texts from ``amocrm.i18n`` (literal keys: the build checks them)."""
 
-    def __init__(self, texts):
-        self.texts = texts
-        self.title = element("span", {"class": "asng-panel__title"}, [texts("domain.amocrm.panel.title")])
+    def __init__(self, amocrm):
+        self.amocrm = amocrm
+        self.title = element("span", {"class": "asng-panel__title"}, [amocrm.i18n("domain.amocrm.panel.title")])
         self.connection = element("span", {"class": "asng-panel__connection", "role": "img"}, [])
         self.toggle = element("button", {"type": "button", "class": "asng-panel__toggle"}, [])
         self.header = element("div", {"class": "asng-panel__header"}, [self.title, self.connection, self.toggle])
@@ -50,11 +50,11 @@ class PanelView:
         self.problem = element("div", {"class": "asng-panel__problem", "role": "status", "hidden": "hidden"}, [])
         self.call_name = element("span", {"class": "asng-call__name"}, [])
         self.call_timer = element("span", {"class": "asng-call__timer", "role": "timer",
-                                           "aria-label": texts("domain.amocrm.panel.timer_label")}, [])
+                                           "aria-label": amocrm.i18n("domain.amocrm.panel.timer_label")}, [])
         self.call_phone = element("div", {"class": "asng-call__phone"}, [])
         self.mute = _button("asng-call__mute", "", ICON_MIC)
         self.hold = _button("asng-call__hold", "", ICON_HOLD)
-        self.hangup = _button("asng-button--hangup asng-call__hangup", texts("domain.amocrm.panel.hangup"),
+        self.hangup = _button("asng-button--hangup asng-call__hangup", amocrm.i18n("domain.amocrm.panel.hangup"),
                               ICON_HANGUP)
         self.call = element("div", {"class": "asng-call", "hidden": "hidden"}, [
             element("div", {"class": "asng-call__who"}, [self.call_name, self.call_timer]),
@@ -64,21 +64,21 @@ class PanelView:
         self.input = element("input", {
             "type": "text", "class": "asng-dial__input", "role": "combobox", "autocomplete": "off",
             "aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": OPTIONS_ID,
-            "placeholder": texts("domain.amocrm.panel.input_hint"),
-            "aria-label": texts("domain.amocrm.panel.input_hint"),
+            "placeholder": amocrm.i18n("domain.amocrm.panel.input_hint"),
+            "aria-label": amocrm.i18n("domain.amocrm.panel.input_hint"),
         }, [])
         self.spinner = element("span", {"class": "asng-spinner asng-dial__spinner", "hidden": "hidden",
-                                        "role": "status", "aria-label": texts("domain.amocrm.panel.searching")}, [])
-        self.dial = _button("asng-button--call asng-dial__call", texts("domain.amocrm.panel.call"), ICON_PHONE)
+                                        "role": "status", "aria-label": amocrm.i18n("domain.amocrm.panel.searching")}, [])
+        self.dial = _button("asng-button--call asng-dial__call", amocrm.i18n("domain.amocrm.panel.call"), ICON_PHONE)
         self.options = element("ul", {"class": "asng-options", "id": OPTIONS_ID, "role": "listbox",
-                                      "aria-label": texts("domain.amocrm.panel.contacts"), "hidden": "hidden"}, [])
+                                      "aria-label": amocrm.i18n("domain.amocrm.panel.contacts"), "hidden": "hidden"}, [])
         self.body = element("div", {"class": "asng-panel__body"}, [
             self.problem, self.alert, self.call,
             element("div", {"class": "asng-dial"}, [self.input, self.spinner, self.dial]),
             self.options,
         ])
         self.root = element("div", {"class": "asng-root asng-panel", "role": "region",
-                                    "aria-label": texts("domain.amocrm.panel.label")}, [self.header, self.body])
+                                    "aria-label": amocrm.i18n("domain.amocrm.panel.label")}, [self.header, self.body])
         self.set_connection(None)
         self.set_collapsed(False)
         self.set_call_controls(False, False)
@@ -98,7 +98,7 @@ class PanelView:
 
     def set_collapsed(self, collapsed):
         set_class(self.root, "asng-panel--collapsed", collapsed)
-        label = self.texts("domain.amocrm.panel.expand") if collapsed else self.texts("domain.amocrm.panel.collapse")
+        label = self.amocrm.i18n("domain.amocrm.panel.expand") if collapsed else self.amocrm.i18n("domain.amocrm.panel.collapse")
         self.toggle.setAttribute("aria-expanded", "false" if collapsed else "true")
         _relabel(self.toggle, label, ICON_EXPAND if collapsed else ICON_COLLAPSE)
 
@@ -110,7 +110,7 @@ class PanelView:
             self.problem.removeAttribute("hidden")
         else:
             self.problem.setAttribute("hidden", "hidden")
-        label = problem if problem != None else self.texts("domain.amocrm.settings.status.connected")
+        label = problem if problem != None else self.amocrm.i18n("domain.amocrm.settings.status.connected")
         self.connection.setAttribute("aria-label", label)
         self.connection.setAttribute("title", label)
 
@@ -137,16 +137,16 @@ class PanelView:
     def set_call_controls(self, muted, held):
         set_class(self.mute, "asng-button--on", muted)
         self.mute.setAttribute("aria-pressed", "true" if muted else "false")
-        _relabel(self.mute, self.texts("domain.amocrm.panel.unmute") if muted else self.texts("domain.amocrm.panel.mute"),
+        _relabel(self.mute, self.amocrm.i18n("domain.amocrm.panel.unmute") if muted else self.amocrm.i18n("domain.amocrm.panel.mute"),
                  ICON_MIC_OFF if muted else ICON_MIC)
         set_class(self.hold, "asng-button--on", held)
         self.hold.setAttribute("aria-pressed", "true" if held else "false")
-        _relabel(self.hold, self.texts("domain.amocrm.panel.resume") if held else self.texts("domain.amocrm.panel.hold"),
+        _relabel(self.hold, self.amocrm.i18n("domain.amocrm.panel.resume") if held else self.amocrm.i18n("domain.amocrm.panel.hold"),
                  ICON_RESUME if held else ICON_HOLD)
 
     def set_dial_button(self, enabled, in_call):
         self.dial.disabled = not enabled
-        label = self.texts("domain.amocrm.panel.transfer") if in_call else self.texts("domain.amocrm.panel.call")
+        label = self.amocrm.i18n("domain.amocrm.panel.transfer") if in_call else self.amocrm.i18n("domain.amocrm.panel.call")
         _relabel(self.dial, label, ICON_TRANSFER if in_call else ICON_PHONE)
         set_class(self.dial, "asng-dial__call--transfer", in_call)
 

@@ -153,10 +153,6 @@ class SettingsView:
         replace_children(self.status_icon, [_status_icon(tone)])
         set_text(self.status_text, status_text(self.amocrm, status))
 
-    def shown_status(self):
-        """The state on the status line."""
-        return self.status.getAttribute("data-status")
-
     def show_address_problem(self, invalid):
         """Show or hide the inline message under the address."""
         self.address.setAttribute("aria-invalid", "true" if invalid else "false")
