@@ -1,1 +1,1 @@
-"""The edge: amoCRM bridge, settings, notifier, monitor, timers, logging, i18n."""
+"""The edge: amoCRM bridge, settings, monitor service, timers, storage, styles, DOM helper, logging."""
