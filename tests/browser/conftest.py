@@ -105,7 +105,7 @@ def page_errors(request: pytest.FixtureRequest) -> Iterator[PageErrors]:
 
 
 @pytest.fixture
-def page(context: BrowserContext, page_errors: PageErrors) -> Page:
+def page(context: BrowserContext, page_errors: PageErrors) -> Iterator[Page]:
     """A page whose uncaught errors and console.error messages land in ``page_errors``."""
     pg = context.new_page()
 
@@ -123,7 +123,14 @@ def page(context: BrowserContext, page_errors: PageErrors) -> Page:
 
     pg.on("console", on_console)
     pg.on("pageerror", on_page_error)
-    return pg
+    yield pg
+    # Let queued console/pageerror events arrive, and count what the host page recorded itself
+    # (errors thrown inside callbacks it calls, RequireJS failures).
+    if pg.is_closed() or not pg.url.startswith("http"):
+        return
+    pg.wait_for_timeout(50)
+    recorded = pg.evaluate("window.__sandbox ? window.__sandbox.errors : []")
+    page_errors.extend(f"__sandbox.errors: {e['kind']}: {e['message']}" for e in recorded)
 
 
 @pytest.fixture(scope="session")

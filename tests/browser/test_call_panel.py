@@ -62,17 +62,6 @@ def fast_long_poll(demo_backend: DemoBackend) -> None:
     demo_backend.configure(long_poll_seconds=LONG_POLL_SECONDS)
 
 
-@pytest.fixture(autouse=True)
-def no_sandbox_errors(page: Page, page_errors: list[str]) -> Iterator[None]:
-    """After the test: let queued page events arrive, and count the host's recorded errors too."""
-    yield
-    if page.is_closed() or not page.url.startswith("http"):
-        return
-    page.wait_for_timeout(50)
-    errors = page.evaluate("window.__sandbox ? window.__sandbox.errors : []")
-    page_errors.extend(f"__sandbox.errors: {e['kind']}: {e['message']}" for e in errors)
-
-
 @pytest.fixture
 def dialogs(page: Page) -> list[str]:
     """Messages of every alert/confirm/prompt the page opens (each is dismissed)."""

@@ -265,6 +265,7 @@ def test_render_false_skips_init_and_bind_actions(page: Page, open_sandbox: Call
     assert lifecycle(page) == ["render"]
 
 
+@pytest.mark.expect_page_errors  # the host's own record of the error is checked here
 def test_callback_exception_is_recorded_and_reaches_the_page(
     page: Page, open_sandbox: Callable[..., Page], page_errors: list[str]
 ) -> None:

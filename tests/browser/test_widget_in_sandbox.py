@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import struct
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from playwright.sync_api import Page, expect
 
 from sandbox.demo_backend import DemoBackend
 from sandbox.server import SandboxServer
+from tests.browser.panel_helpers import wait_until
 from widgetbuild.config import BuildConfig
 from widgetbuild.pipeline import build
 
@@ -89,35 +90,12 @@ def fast_long_poll(demo_backend: DemoBackend) -> None:
     demo_backend.configure(long_poll_seconds=LONG_POLL_SECONDS)
 
 
-@pytest.fixture(autouse=True)
-def no_sandbox_errors(page: Page, page_errors: list[str]) -> Iterator[None]:
-    """After the test: let pending page events arrive, and count the host's recorded errors too."""
-    yield
-    if page.is_closed() or not page.url.startswith("http"):
-        return
-    page.wait_for_timeout(50)  # dispatches console/pageerror events still queued
-    errors = page.evaluate("window.__sandbox ? window.__sandbox.errors : []")
-    page_errors.extend(f"__sandbox.errors: {e['kind']}: {e['message']}" for e in errors)
-
-
 @pytest.fixture(scope="module")
 def quick_notification_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real --dev build whose NOTIFICATION_DELAY is 4 s instead of 300 s."""
     out = tmp_path_factory.mktemp("notify-delay-4")
     result = build(BuildConfig(dev=True, notification_delay=QUICK_NOTIFICATION_DELAY_S, out_dir=out))
     return Path(result.zip_path)
-
-
-def wait_until(page: Page, condition: Callable[[], Any], timeout: float = 5.0, what: str = "condition") -> Any:
-    """Poll ``condition`` (Python side, e.g. the backend's records) while the page keeps running."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        page.wait_for_timeout(20)
 
 
 def polls(backend: DemoBackend) -> list[Any]:
