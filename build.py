@@ -14,6 +14,7 @@ if not ((3, 10) <= sys.version_info[:2] < (3, 14)):
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -40,7 +41,7 @@ def run_build(config: cfg.BuildConfig) -> BuildResult:
     return result
 
 
-def _options(func):  # type: ignore[no-untyped-def]
+def _options(func: Callable[..., None]) -> Callable[..., None]:
     """The build options shared by the build itself and ``serve``."""
     options = [
         click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=cfg.PROJECT_ROOT / "build",

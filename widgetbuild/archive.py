@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
@@ -17,23 +18,23 @@ FIXED_DATE = (2020, 1, 1, 0, 0, 0)
 
 def check_sizes(files: dict[str, bytes]) -> None:
     """Fail naming every file above amoCRM's per-file limit."""
-    big = [f"{name} ({len(data):,} bytes)" for name, data in sorted(files.items()) if len(data) > MAX_FILE_BYTES]
+    big = [name for name, data in sorted(files.items()) if len(data) > MAX_FILE_BYTES]
     if big:
-        raise BuildError(big[0].split(" ")[0], f"exceeds amoCRM's 300 KB per-file limit: {', '.join(big)}")
+        sizes = ", ".join(f"{name} ({len(files[name]):,} bytes)" for name in big)
+        raise BuildError(big[0], f"exceeds amoCRM's 300 KB per-file limit: {sizes}")
 
 
 def zip_bytes(files: dict[str, bytes]) -> bytes:
     """The archive of ``files`` (archive path -> content), sorted, with fixed dates and modes."""
-    with tempfile.SpooledTemporaryFile() as buffer:
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-            for name in sorted(files):
-                info = zipfile.ZipInfo(name, FIXED_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                info.create_system = 3  # Unix, whatever machine builds it
-                archive.writestr(info, files[name])
-        buffer.seek(0)
-        return buffer.read()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, FIXED_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # Unix, whatever machine builds it
+            archive.writestr(info, files[name])
+    return buffer.getvalue()
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -38,10 +38,12 @@ class BuildConfig:
 
     @property
     def mode(self) -> str:
+        """``dev`` or ``prod``."""
         return "dev" if self.dev else "prod"
 
     @property
     def zip_path(self) -> Path:
+        """The archive to upload to amoCRM."""
         return self.out_dir / "widget.zip"
 
     @property

@@ -71,8 +71,8 @@ def _palette_png(image: Image.Image) -> bytes:
 
 def fit_tour_image(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """The tour image's bytes, recompressed (then scaled down) only if it exceeds ``limit``."""
-    original = path.read_bytes() if path.is_file() else b""
-    image = open_image(path)
+    image = open_image(path)  # a missing or undecodable file fails here, naming it
+    original = path.read_bytes()
     if len(original) <= limit:
         return original
     scale = 1.0

@@ -45,6 +45,7 @@ class Module:
 
     @property
     def dependencies(self) -> list[str]:
+        """The modules this one imports, each once, in order of appearance."""
         deps = [m for m, _, _ in self.named_imports] + [m for m, _ in self.namespace_imports]
         return list(dict.fromkeys(deps))
 
