@@ -30,9 +30,14 @@ _request_ids = [0]
 
 
 class ServerError(Exception):
-    """A request failed; ``code`` names the reason (also the i18n key's last part)."""
+    """A request failed; ``code`` names the reason (also the i18n key's last part).
+
+    ``server_failure`` says whether it means the server is not working for this widget (the
+    monitor counts those); a server refusing one command is working.
+    """
 
     code = "invalid_response"
+    server_failure = True
 
     def __init__(self, method, detail):
         Exception.__init__(self, method + ": " + self.code + (": " + detail if detail else ""))
@@ -54,10 +59,12 @@ class IncompatibleVersion(ServerError):
 
 class UnknownMethod(ServerError):
     code = "unknown_method"
+    server_failure = False  # e.g. a backend without hold
 
 
 class InvalidParameters(ServerError):
     code = "invalid_parameters"
+    server_failure = False
 
 
 class NotResponding(ServerError):
@@ -72,6 +79,7 @@ class MethodException(ServerError):
     """The server ran the method and it raised ``exception_name`` with ``params``."""
 
     code = "method_exception"
+    server_failure = False
 
     def __init__(self, method, exception_name, params):
         ServerError.__init__(self, method, exception_name)
@@ -199,14 +207,8 @@ def decode_response(method, body):
 
 
 def is_server_failure(error):
-    """True when ``error`` means the server is not working for this widget (the monitor counts it).
-
-    A server that answers a command with a method exception, an unknown method (a backend
-    without hold) or a parameter complaint is working: those answers are not failures.
-    """
-    code = error.code if hasattr(error, "code") else None
-    return code in ["not_responding", "invalid_response", "bad_request", "invalid_secret_key",
-                    "incompatible_version"]
+    """True when ``error`` means the server is not working for this widget (see ServerError)."""
+    return isinstance(error, ServerError) and error.server_failure
 
 
 def transport_error(method, text_status):
