@@ -8,7 +8,7 @@ one session (one poll, one monitor) running.
 from build_constants import SETTINGS_FIELD
 from infrastructure.amocrm import phone_from_action
 from infrastructure.jscompat import AnyError
-from infrastructure.logger import debug, warn
+from infrastructure.logger import debug, guard, warn
 from infrastructure.monitor import MonitorService
 from infrastructure.settings import SettingsError, parse_settings
 from system.session import Session
@@ -62,7 +62,7 @@ class Lifecycle:
         if self.actions_registered:
             return
         self.actions_registered = True
-        self.amocrm.add_action("phone", self.click_to_call)
+        self.amocrm.add_action("phone", lambda data: guard("phone action", self.click_to_call, data))
 
     def click_to_call(self, data):
         """A phone number was clicked: dial it in the running session, or say why it cannot be."""
