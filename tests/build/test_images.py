@@ -9,17 +9,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.build.amocrm_rules import LOGO_SIZES as AMOCRM_LOGO_SIZES
 from widgetbuild.errors import BuildError
 from widgetbuild.images import LOGO_SIZES, MASTERS, fit_tour_image, make_logos, open_image, tour_images
 
-EXPECTED_SIZES = {
-    "images/logo.png": (130, 100),
-    "images/logo_min.png": (84, 84),
-    "images/logo_medium.png": (240, 84),
-    "images/logo_main.png": (400, 272),
-    "images/logo_small.png": (108, 108),
-    "images/logo_dp.png": (174, 109),
-}
 MASTER_SIZES = {"master_wide.png": (480, 168), "master_stacked.png": (400, 272), "master_square.png": (216, 216)}
 
 
@@ -45,11 +38,11 @@ def masters(tmp_path: Path) -> Path:
 
 def test_make_logos_gives_the_six_exact_sizes(masters: Path) -> None:
     logos = make_logos(masters)
-    assert set(logos) == set(EXPECTED_SIZES)
+    assert set(logos) == set(AMOCRM_LOGO_SIZES)
     for name, data in logos.items():
         with Image.open(io.BytesIO(data)) as image:
             assert image.format == "PNG"
-            assert image.size == EXPECTED_SIZES[name], name
+            assert image.size == AMOCRM_LOGO_SIZES[name], name
             assert image.mode == "RGBA"
 
 
@@ -71,7 +64,7 @@ def test_make_logos_is_deterministic(masters: Path) -> None:
 
 
 def test_logo_sizes_constant() -> None:
-    assert {f"images/{name}": size for name, size in LOGO_SIZES.items()} == EXPECTED_SIZES
+    assert {f"images/{name}": size for name, size in LOGO_SIZES.items()} == AMOCRM_LOGO_SIZES
 
 
 @pytest.mark.parametrize("master", MASTERS)

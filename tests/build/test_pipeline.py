@@ -15,20 +15,13 @@ from click.testing import CliRunner, Result
 from PIL import Image
 
 import build as build_cli
+from tests.build.amocrm_rules import LOGO_SIZES
 from tests.conftest import BuiltWidget
 from widgetbuild.config import PROJECT_ROOT, BuildConfig
 from widgetbuild.pipeline import build
 
-LOGOS = {
-    "images/logo.png": (130, 100),
-    "images/logo_min.png": (84, 84),
-    "images/logo_medium.png": (240, 84),
-    "images/logo_main.png": (400, 272),
-    "images/logo_small.png": (108, 108),
-    "images/logo_dp.png": (174, 109),
-}
 TOUR = ["images/tour_1_ru.png", "images/tour_2_ru.png", "images/tour_3_ru.png"]
-ARCHIVE_NAMES = sorted(["manifest.json", "script.js", "i18n/en.json", "i18n/ru.json", *LOGOS, *TOUR])
+ARCHIVE_NAMES = sorted(["manifest.json", "script.js", "i18n/en.json", "i18n/ru.json", *LOGO_SIZES, *TOUR])
 # i18n and manifest are checked first (cheap); images are made while Transcrypt runs.
 PROD_STAGES = ["i18n", "manifest", "transpile", "link", "minify", "images", "archive"]
 DEV_STAGES = ["i18n", "manifest", "transpile", "link", "images", "archive"]
@@ -110,7 +103,7 @@ def test_every_tour_image_the_manifest_names_is_in_the_zip(prod_widget: BuiltWid
 
 
 def test_logos_have_the_exact_pixel_sizes(prod_widget: BuiltWidget) -> None:
-    for name, size in LOGOS.items():
+    for name, size in LOGO_SIZES.items():
         with Image.open(io.BytesIO(prod_widget.files[name])) as image:
             assert (image.format, image.size) == ("PNG", size), name
 
