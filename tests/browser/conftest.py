@@ -105,7 +105,7 @@ def page_errors(request: pytest.FixtureRequest) -> Iterator[PageErrors]:
 
 
 @pytest.fixture
-def page(context: BrowserContext, page_errors: PageErrors) -> Iterator[Page]:
+def page(context: BrowserContext, page_errors: PageErrors, make_sandbox: Any) -> Iterator[Page]:
     """A page whose uncaught errors and console.error messages land in ``page_errors``."""
     pg = context.new_page()
 
@@ -131,6 +131,9 @@ def page(context: BrowserContext, page_errors: PageErrors) -> Iterator[Page]:
     pg.wait_for_timeout(50)
     recorded = pg.evaluate("window.__sandbox ? window.__sandbox.errors : []")
     page_errors.extend(f"__sandbox.errors: {e['kind']}: {e['message']}" for e in recorded)
+    # Closed here, before make_sandbox (set up earlier, so torn down later) stops the servers: a page
+    # still loading from a stopped server would log errors that are not the widget's.
+    pg.close()
 
 
 @pytest.fixture(scope="session")
