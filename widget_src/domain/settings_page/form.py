@@ -125,16 +125,10 @@ class SettingsForm:
     def __init__(self, raw_settings):
         """``raw_settings``: the stored JSON text (or None); unusable text shows the defaults."""
         try:
-            saved = parse_settings(raw_settings)
-            self.stored_valid = True
+            self.mark_saved(parse_settings(raw_settings))
         except SettingsError:
-            saved = default_settings()
-            self.stored_valid = False
-        self.saved = saved
-        self.server_address = saved.server_address
-        self.secret_key = saved.secret_key
-        self.show_panel = saved.show_panel
-        self.enable_notification = saved.enable_notification
+            self.mark_saved(default_settings())
+            self.stored_valid = False  # what amoCRM holds differs from the defaults shown
 
     def set_server_address(self, text):
         self.server_address = text if text != None else ""
