@@ -1,9 +1,9 @@
 """The widget's entry point: the AMD wrapper calls :func:`make_callbacks` from ``new Widget()``."""
 
-from create_callbacks import create_callbacks
-from infrastructure.jscompat import AnyError
-from infrastructure.logger import report_bug
-from system.bootstrap import inert_callbacks
+from app.bootstrap import inert_callbacks
+from app.composition import create_callbacks
+from core.jscompat import AnyError
+from edge.logger import report_bug
 
 
 def make_callbacks(widget):

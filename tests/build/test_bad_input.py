@@ -85,20 +85,20 @@ def drop_ru_key(copy: ProjectCopy) -> Expected:
 
 
 def python_syntax_error(copy: ProjectCopy) -> Expected:
-    line = append(copy.source / "domain" / "backoff.py", "def broken(:\n    return 1\n")
-    return Expected("widget_src/domain/backoff.py", line, ("Python syntax error",))
+    line = append(copy.source / "core" / "backoff.py", "def broken(:\n    return 1\n")
+    return Expected("widget_src/core/backoff.py", line, ("Python syntax error",))
 
 
 def walrus(copy: ProjectCopy) -> Expected:
-    line = append(copy.source / "domain" / "server_monitor.py",
+    line = append(copy.source / "core" / "server_monitor.py",
                   "def _probe(items):\n    if (count := len(items)) > 1:\n        return count\n    return 0\n")
-    return Expected("widget_src/domain/server_monitor.py", line + 1, ("walrus operator",))
+    return Expected("widget_src/core/server_monitor.py", line + 1, ("walrus operator",))
 
 
 def unknown_i18n_key(copy: ProjectCopy) -> Expected:
-    line = append(copy.source / "domain" / "click2call.py",
+    line = append(copy.source / "app" / "click2call.py",
                   "def _label(amocrm):\n    return amocrm.i18n(\"domain.amocrm.panel.no_such_text\")\n")
-    where = f"widget_src/domain/click2call.py:{line + 1}"
+    where = f"widget_src/app/click2call.py:{line + 1}"
     return Expected("widget_src", None, (
         f"{where}: key 'domain.amocrm.panel.no_such_text' is not in i18n/en.json",
         f"{where}: key 'domain.amocrm.panel.no_such_text' is not in i18n/ru.json",

@@ -69,7 +69,7 @@ def test_each_rule_is_reported_at_its_line(tmp_path: Path, source: str, line: in
         "items = [1, 2]\nlast = items[len(items) - 1]\nfirst, second = items\n",
         "d = {'a': 1}\ne = dict(d)\ntext = 'n=' + str(len(e))\n",
         "x = 5 % 3\n",
-        "from domain.protocol import OK\nimport infrastructure.jscompat\n",
+        "from core.protocol import OK\nimport core.jscompat\n",
         "class A:\n    name: str = ''\n",
         "f = lambda a: a\n",
         "items = [1]\nitems.pop(0)\n",

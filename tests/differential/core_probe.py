@@ -4,20 +4,9 @@ The same file runs under CPython and, transpiled with the widget, in a JavaScrip
 the differential test compares the two outputs. It follows the widget's Transcrypt rules.
 """
 
-from domain.agent_status import initial_status, is_agent_status, read_status, same_status
-from domain.backoff import Backoff
-from domain.protocol import (
-    build_envelope,
-    deadline_ms,
-    decode_response,
-    encode_form,
-    request_url,
-    status_code,
-    transport_error,
-)
-from domain.server_monitor import ServerMonitor
-from domain.settings_page.form import SettingsForm, check_action, is_absolute_http_url, status_tone
-from infrastructure.jscompat import (
+from core.agent_status import initial_status, is_agent_status, read_status, same_status
+from core.backoff import Backoff
+from core.jscompat import (
     AnyError,
     get,
     is_boolean,
@@ -27,7 +16,18 @@ from infrastructure.jscompat import (
     is_string,
     parse_json,
 )
-from infrastructure.settings import SettingsError, parse_settings, settings_json
+from core.protocol import (
+    build_envelope,
+    deadline_ms,
+    decode_response,
+    encode_form,
+    request_url,
+    status_code,
+    transport_error,
+)
+from core.server_monitor import ServerMonitor
+from core.settings import SettingsError, parse_settings, settings_json
+from core.settings_form import SettingsForm, check_action, is_absolute_http_url, status_tone
 
 BODIES = [
     ('{"headers": {"status_code": 200, "detail": "success"}, "content": {"jsonrpc": "2.0", "id": 1,'

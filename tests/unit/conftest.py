@@ -1,7 +1,7 @@
 """Unit tests of the widget's functional core under CPython.
 
 ``widget_src`` is not a package: its modules import each other as top-level modules
-(``from domain.protocol import ...``), so its directory goes on ``sys.path``.
+(``from core.protocol import ...``), so its directory goes on ``sys.path``.
 """
 
 from __future__ import annotations

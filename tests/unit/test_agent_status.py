@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from domain.agent_status import (
+from core.agent_status import (
     CONVERSATION,
     NOT_CONVERSATION,
     initial_status,

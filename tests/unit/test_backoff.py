@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.backoff import INITIAL_DELAY_MS, MAX_DELAY_MS, Backoff, default_backoff
+from core.backoff import INITIAL_DELAY_MS, MAX_DELAY_MS, Backoff, default_backoff
 
 SCHEDULE = [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from infrastructure.jscompat import (
+from core.jscompat import (
     error_message,
     get,
     is_boolean,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from core import protocol
 
-from domain import protocol
-from domain.protocol import (
+from core.protocol import (
     BadRequest,
     Cancelled,
     IncompatibleVersion,

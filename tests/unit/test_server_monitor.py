@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.server_monitor import SUCCESS_THRESHOLD, WINDOW_MS, ServerMonitor
+from core.server_monitor import SUCCESS_THRESHOLD, WINDOW_MS, ServerMonitor
 
 DELAY_MS = 300_000
 

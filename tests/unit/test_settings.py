@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from infrastructure.settings import (
+from core.settings import (
     SettingsError,
     WidgetSettings,
     default_settings,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from domain.protocol import (
+from core.protocol import (
     BadRequest,
     Cancelled,
     IncompatibleVersion,
@@ -17,9 +17,9 @@ from domain.protocol import (
     NotResponding,
     UnknownMethod,
 )
-from domain.settings_page import form
-from domain.settings_page.form import LatestCheck, SettingsForm
-from infrastructure.settings import WidgetSettings, settings_json
+from core.settings import WidgetSettings, settings_json
+from core.settings_form import LatestCheck, SettingsForm
+from core import settings_form as form
 
 SAVED = {"server": {"serverAddress": "https://pbx.example.com/asterisk_ng", "secretKey": "AsteriskNG"},
          "amocrm": {"showPanel": True, "enableNotification": False}}

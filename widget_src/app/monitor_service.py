@@ -1,0 +1,33 @@
+"""Runs the server monitor's 5-second window and shows its notification in amoCRM."""
+
+from build_constants import NOTIFICATION_DELAY
+from core.jscompat import now_ms
+from core.server_monitor import WINDOW_MS, ServerMonitor
+
+
+class MonitorService:
+    """Counts request outcomes and tells the user when the server keeps failing.
+
+    One per widget, not per session: the rate limit (NOTIFICATION_DELAY) must hold across
+    page switches, which end one session and start the next.
+    """
+
+    def __init__(self, amocrm):
+        self.amocrm = amocrm
+        self.notifications_enabled = False
+        self.monitor = ServerMonitor(NOTIFICATION_DELAY * 1000)
+
+    def record(self, succeeded):
+        """Count one finished request."""
+        self.monitor.record(succeeded)
+
+    def start(self, timers, notifications_enabled):
+        """Begin closing a window every 5 s on the session's ``timers``."""
+        self.notifications_enabled = notifications_enabled
+        timers.interval(self.close_window, WINDOW_MS)
+
+    def close_window(self):
+        """Notify when the window just ended had too many failures."""
+        if self.monitor.close_window(now_ms(), self.notifications_enabled):
+            self.amocrm.show_error(self.amocrm.i18n("domain.amocrm.notification.not_available.header"),
+                                   self.amocrm.i18n("domain.amocrm.notification.not_available.text"))

@@ -1,0 +1,46 @@
+"""Everything that runs for one set of valid settings: client, monitor, status poll.
+
+A session is started by the lifecycle and stopped as a whole: ``stop`` cancels every timer
+and pending request it made, so a destroyed or reconfigured widget leaves nothing behind.
+"""
+
+from app.click2call import call_number
+from app.status_poller import StatusPoller
+from core.backoff import default_backoff
+from edge.server_client import ServerClient
+from edge.timers import Timers
+from ui.call_panel.panel import CallPanel
+
+
+class Session:
+    """The running widget for ``settings``."""
+
+    def __init__(self, amocrm, settings, monitor):
+        self.amocrm = amocrm
+        self.settings = settings
+        self.timers = Timers()
+        self.monitor = monitor
+        self.client = ServerClient(amocrm, settings, self.timers, monitor.record)
+        self.poller = StatusPoller(self.client, self.timers, default_backoff())
+        self.panel = None
+
+    def start(self):
+        """Start the monitor and, when the settings show the panel, the panel and its status poll."""
+        self.monitor.start(self.timers, self.settings.enable_notification)
+        if self.settings.show_panel:
+            self.panel = CallPanel(self.amocrm, self.client, self.poller, self.timers)
+            self.panel.mount()
+            self.poller.start()
+
+    def stop(self):
+        """Remove the panel, stop the poll, reject pending requests, cancel every timer."""
+        if self.panel != None:
+            self.panel.unmount()
+            self.panel = None
+        self.poller.stop()
+        self.client.close()
+        self.timers.cancel_all()
+
+    def click_to_call(self, data):
+        """Handle amoCRM's ``phone`` action."""
+        return call_number(self.client, self.amocrm, data)

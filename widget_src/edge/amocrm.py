@@ -1,0 +1,91 @@
+"""The bridge to amoCRM: the widget object's methods and the global ``APP``/``AMOCRM``.
+
+Nothing else in the widget touches amoCRM directly, so this is the one place to adapt when
+the platform changes.
+"""
+
+from build_constants import SETTINGS_FIELD, WIDGET_VERSION
+from core.jscompat import get, is_object, is_string, to_whole_number
+
+
+class AmoCRM:
+    """Wraps the widget object amoCRM built (its prototype carries ``crm_post``, ``i18n`` …)."""
+
+    def __init__(self, widget):
+        self.widget = widget
+
+    def install_status(self):
+        """``installed``, ``install`` or ``not_configured``."""
+        return self.widget.get_install_status()
+
+    def set_status(self, status):
+        """Show ``installed`` or ``error`` on the widget's tile (only for an installed widget)."""
+        if self.install_status() == "installed":
+            self.widget.set_status(status)
+
+    def stored_settings(self):
+        """The raw settings JSON text, or None when amoCRM holds none."""
+        settings = self.widget.get_settings()
+        return get(settings, SETTINGS_FIELD, None)
+
+    def widget_path(self):
+        """Where amoCRM serves the archive's files (``/widgets/<code>``), or None."""
+        path = get(self.widget.get_settings(), "path", None)
+        return path if is_string(path) and len(path) > 0 else None
+
+    def request_headers(self):
+        """The ``headers`` of every request: the current user and the widget version."""
+        system = self.widget.system()
+        return {
+            "amouser_email": system["amouser"],
+            "amouser_id": to_whole_number(system["amouser_id"]),
+            "widget_version": self.widget.get_version() or WIDGET_VERSION,
+        }
+
+    def post(self, url, form, on_success, on_error):
+        """POST ``form`` to ``url`` through amoCRM's proxy, expecting JSON.
+
+        Returns what crm_post returns: jQuery's request object, which :func:`abort` can stop.
+        """
+        return self.widget.crm_post(url, form, on_success, "json", on_error)
+
+    def add_action(self, kind, handler):
+        """Register ``handler`` for clicks on ``kind`` (``phone``) in cards and lists."""
+        self.widget.add_action(kind, handler)
+
+    def i18n(self, key):
+        """The text at ``key`` of the current locale (the key itself if amoCRM has none)."""
+        text = self.widget.i18n(key)
+        return text if text else key
+
+    def show_error(self, header, text):
+        """An error pop-up in amoCRM's notification area (which renders HTML: texts are escaped)."""
+        notifications = _notifications()
+        if notifications != None:
+            notifications.show_message_error({"header": escape_html(header), "text": escape_html(text)})
+
+
+def _notifications():
+    # __pragma__ ('ecom')
+    #?__pragma__ ('js', '{}', 'var app = typeof APP !== "undefined" ? APP : typeof AMOCRM !== "undefined" ? AMOCRM : null;')
+    #?__pragma__ ('js', '{}', 'return app && app.notifications ? app.notifications : null;')
+    # __pragma__ ('noecom')
+    return None
+
+
+def abort(request):
+    """Stop a request :meth:`AmoCRM.post` started, where crm_post gave something abortable."""
+    if request != None and request.abort:
+        request.abort()
+
+
+def escape_html(text):
+    """``text`` with HTML's special characters as entities, for amoCRM APIs that render HTML."""
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&#39;"))
+
+
+def phone_from_action(data):
+    """The number of a Click2Call action (``{value: '...'}``), or None."""
+    value = get(data, "value", None) if is_object(data) else None
+    return str(value) if value != None else None

@@ -1,1 +1,0 @@
-"""Plugin lifecycle and the bootstrap that keeps every amoCRM callback safe."""

@@ -1,0 +1,1 @@
+"""The views and controllers: the call panel and the settings page. Imports ``core`` and ``edge``."""
