@@ -10,7 +10,8 @@ from widgetbuild.errors import BuildError
 from widgetbuild.source_rules import iter_sources, parse_source
 from widgetbuild.templating import render_json
 
-I18N_CALL = "i18n"
+# ``i18n(key)`` translates; ``text_key(key)`` declares a key kept as data (the widget's error table).
+I18N_CALLS = ("i18n", "text_key")
 
 
 def flatten(tree: Any, path: Path, prefix: str = "") -> dict[str, str]:
@@ -48,16 +49,16 @@ def load_locales(i18n_dir: Path, context: dict[str, Any]) -> dict[str, Any]:
 
 
 def _calls_outside_wrapper(tree: ast.AST) -> list[ast.Call]:
-    """Calls of ``i18n`` except those inside a function itself named ``i18n`` (the bridge forwards keys)."""
+    """Calls of ``i18n``/``text_key`` except inside functions of those names (they forward keys)."""
     calls: list[ast.Call] = []
 
     def walk(node: ast.AST) -> None:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == I18N_CALL:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in I18N_CALLS:
             return
         if isinstance(node, ast.Call):
             func = node.func
             name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
-            if name == I18N_CALL and node.args:
+            if name in I18N_CALLS and node.args:
                 calls.append(node)
         for child in ast.iter_child_nodes(node):
             walk(child)
@@ -67,7 +68,8 @@ def _calls_outside_wrapper(tree: ast.AST) -> list[ast.Call]:
 
 
 def code_keys(source_dir: Path) -> dict[str, tuple[Path, int]]:
-    """Every i18n key the widget passes to ``i18n(...)``, with where it is first used.
+    """Every i18n key the widget passes to ``i18n(...)`` or declares with ``text_key(...)``, with where
+    it is first used.
 
     Keys must be string literals so this scan sees them all; anything else is an error.
     """
@@ -77,7 +79,8 @@ def code_keys(source_dir: Path) -> dict[str, tuple[Path, int]]:
         for call in _calls_outside_wrapper(parse_source(path, shown)):
             argument = call.args[0]
             if not (isinstance(argument, ast.Constant) and isinstance(argument.value, str)):
-                raise BuildError(path, "i18n() needs a string literal key so the build can check it", call.lineno)
+                name = call.func.id if isinstance(call.func, ast.Name) else call.func.attr
+                raise BuildError(path, f"{name}() needs a string literal key so the build can check it", call.lineno)
             keys.setdefault(argument.value, (path, call.lineno))
     return keys
 

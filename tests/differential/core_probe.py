@@ -6,6 +6,7 @@ the differential test compares the two outputs. It follows the widget's Transcry
 
 from core.agent_status import initial_status, is_agent_status, read_status, same_status
 from core.backoff import Backoff
+from core.error_table import status_tone
 from core.jscompat import (
     AnyError,
     get,
@@ -27,7 +28,7 @@ from core.protocol import (
 )
 from core.server_monitor import ServerMonitor
 from core.settings import SettingsError, parse_settings, settings_json
-from core.settings_form import SettingsForm, check_action, is_absolute_http_url, status_tone
+from core.settings_form import SettingsForm, check_action, is_absolute_http_url
 
 BODIES = [
     ('{"headers": {"status_code": 200, "detail": "success"}, "content": {"jsonrpc": "2.0", "id": 1,'

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from core import protocol
 
+from core import protocol
 from core.protocol import (
     BadRequest,
     Cancelled,

@@ -1,4 +1,4 @@
-"""The settings page's logic (widget_src/domain/settings_page/form.py) under CPython."""
+"""The settings page's logic (widget_src/core/settings_form.py) under CPython."""
 
 from __future__ import annotations
 
@@ -6,20 +6,9 @@ import json
 
 import pytest
 
-from core.protocol import (
-    BadRequest,
-    Cancelled,
-    IncompatibleVersion,
-    InvalidParameters,
-    InvalidResponse,
-    InvalidSecretKey,
-    MethodException,
-    NotResponding,
-    UnknownMethod,
-)
+from core import settings_form as form
 from core.settings import WidgetSettings, settings_json
 from core.settings_form import LatestCheck, SettingsForm
-from core import settings_form as form
 
 SAVED = {"server": {"serverAddress": "https://pbx.example.com/asterisk_ng", "secretKey": "AsteriskNG"},
          "amocrm": {"showPanel": True, "enableNotification": False}}
@@ -106,48 +95,6 @@ def test_the_check_subject_is_address_and_key_only() -> None:
     assert a == form.check_subject(WidgetSettings("https://a.example.com", "k", False, False))
     assert a != form.check_subject(WidgetSettings("https://a.example.com", "k2", True, True))
     assert a != form.check_subject(WidgetSettings("https://a.example.co", "mk", True, True))
-
-
-# --- status mapping -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("error", "status"),
-    [
-        (InvalidSecretKey("ping", "x"), form.INVALID_SECRET_KEY),
-        (IncompatibleVersion("ping", "x"), form.INCOMPATIBLE_VERSION),
-        (NotResponding("ping", "timeout"), form.NOT_AVAILABLE),
-        (BadRequest("ping", ""), form.UNKNOWN_ERROR),
-        (UnknownMethod("ping", ""), form.UNKNOWN_ERROR),
-        (InvalidParameters("ping", ""), form.UNKNOWN_ERROR),
-        (InvalidResponse("ping", "unexpected status 500"), form.UNKNOWN_ERROR),
-        (MethodException("ping", "PbxError", None), form.UNKNOWN_ERROR),
-        (ValueError("a bug"), form.UNKNOWN_ERROR),
-        (None, form.UNKNOWN_ERROR),
-    ],
-)
-def test_status_for_error(error: object, status: str) -> None:
-    assert form.status_for_error(error) == status
-
-
-def test_a_cancelled_check_has_no_status() -> None:
-    assert form.status_for_error(Cancelled("ping")) is None
-
-
-@pytest.mark.parametrize(
-    ("status", "tone"),
-    [
-        (form.CONNECTED, form.TONE_OK),
-        (form.INVALID_SECRET_KEY, form.TONE_WARNING),
-        (form.INCOMPATIBLE_VERSION, form.TONE_WARNING),
-        (form.NOT_AVAILABLE, form.TONE_ERROR),
-        (form.UNKNOWN_ERROR, form.TONE_ERROR),
-        (form.NOT_CONFIGURED, form.TONE_IDLE),
-        (form.CHECKING, form.TONE_BUSY),
-    ],
-)
-def test_status_tone(status: str, tone: str) -> None:
-    assert form.status_tone(status) == tone
 
 
 # --- the form -------------------------------------------------------------------------------------

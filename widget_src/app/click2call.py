@@ -17,4 +17,4 @@ async def call_number(client, amocrm, data):
         if isinstance(error, Cancelled):
             return
         amocrm.show_error(amocrm.i18n("domain.amocrm.notification.call_failed.header"),
-                          phone + ": " + error_text(amocrm, error))
+                          phone + ": " + error_text(amocrm.i18n, error))

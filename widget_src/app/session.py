@@ -7,6 +7,7 @@ and pending request it made, so a destroyed or reconfigured widget leaves nothin
 from app.click2call import call_number
 from app.status_poller import StatusPoller
 from core.backoff import default_backoff
+from edge.dom import Listeners
 from edge.server_client import ServerClient
 from edge.timers import Timers
 from ui.call_panel.panel import CallPanel
@@ -22,6 +23,7 @@ class Session:
         self.monitor = monitor
         self.client = ServerClient(amocrm, settings, self.timers, monitor.record)
         self.poller = StatusPoller(self.client, self.timers, default_backoff())
+        self.listeners = Listeners()
         self.panel = None
 
     def start(self):
@@ -31,12 +33,15 @@ class Session:
             self.panel = CallPanel(self.amocrm, self.client, self.poller, self.timers)
             self.panel.mount()
             self.poller.start()
+            # Back online: poll now instead of after the backoff.
+            self.listeners.on(window, "online", self.poller.wake)
 
     def stop(self):
         """Remove the panel, stop the poll, reject pending requests, cancel every timer."""
         if self.panel != None:
             self.panel.unmount()
             self.panel = None
+        self.listeners.remove_all()
         self.poller.stop()
         self.client.close()
         self.timers.cancel_all()

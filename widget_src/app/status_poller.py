@@ -13,6 +13,8 @@ from edge.logger import debug, report_bug
 # The shortest time between two polls: after an answer without news, and after a change.
 QUIET_POLL_MS = 1000
 CHANGED_POLL_MS = 200
+# A poll the server held at least this long announced a change as it happened.
+HELD_POLL_MS = 1000
 
 
 class StatusPoller:
@@ -30,13 +32,16 @@ class StatusPoller:
         self.running = False
         self.run_id = 0
         self.answers = 0
-        self.last_wait_ms = 0
         self.wake_up = None
 
     def subscribe(self, listener):
-        """Call ``listener(view)`` now and on every status change; returns an unsubscribe function."""
+        """Call ``listener(view, live)`` now and on every status change; returns an unsubscribe function.
+
+        ``live`` is true when the change was seen as it happened (a call that began while the
+        poll watched), false for a status found as it was (the first answer, given at once).
+        """
         self.listeners.append(listener)
-        listener(self.view)
+        listener(self.view, False)
         return lambda: self.listeners.remove(listener) if listener in self.listeners else None
 
     def on_connection(self, listener):
@@ -64,7 +69,7 @@ class StatusPoller:
         self.running = False
         self.run_id = self.run_id + 1
 
-    def _publish(self, raw):
+    def _publish(self, raw, live):
         """Take ``raw`` as the current status; True if it differs from the last one."""
         if same_status(raw, self.raw_status):
             return False
@@ -72,7 +77,7 @@ class StatusPoller:
         self.view = read_status(raw)
         for listener in list(self.listeners):
             try:
-                listener(self.view)
+                listener(self.view, live)
             except AnyError as error:
                 report_bug("status listener", error)
         return True
@@ -82,7 +87,7 @@ class StatusPoller:
             sent = now_ms()
             try:
                 raw = await self.client.get_agent_status(self.raw_status)
-                self.last_wait_ms = now_ms() - sent
+                held_ms = now_ms() - sent
                 if not is_agent_status(raw):
                     # Sent back, it would be refused (410) forever: treat it as the server's error.
                     raise InvalidResponse("get_agent_status", "the result is not an AgentStatus")
@@ -102,7 +107,7 @@ class StatusPoller:
                 return
             self.answers = self.answers + 1
             self._succeeded()
-            changed = self._publish(raw)
+            changed = self._publish(raw, self.answers > 1 or held_ms >= HELD_POLL_MS)
             await self._keep_pace(sent, CHANGED_POLL_MS if changed else QUIET_POLL_MS)
 
     async def _keep_pace(self, sent_ms, gap_ms):

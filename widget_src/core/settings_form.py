@@ -11,61 +11,12 @@ from core.settings import SettingsError, WidgetSettings, default_settings, parse
 # How long typing must pause before the new address and key are checked.
 CHECK_DEBOUNCE_MS = 250
 
-# The status line's states; all but CHECKING are also the last part of an i18n key
-# (domain.amocrm.settings.status.<state>).
-CHECKING = "checking"
-CONNECTED = "connected"
-INVALID_SECRET_KEY = "invalid_secret_key"
-INCOMPATIBLE_VERSION = "incompatible_version"
-NOT_AVAILABLE = "not_available"
-UNKNOWN_ERROR = "unknown_error"
-NOT_CONFIGURED = "not_configured"
-
-# How each state looks: its colour and icon.
-TONE_OK = "ok"
-TONE_WARNING = "warning"
-TONE_ERROR = "error"
-TONE_IDLE = "idle"
-TONE_BUSY = "busy"
-
 # What to do about the address and key of the form.
 ACTION_PING = "ping"
 ACTION_NOT_CONFIGURED = "not_configured"
 
 _HTTP_SCHEMES = ["https://", "http://"]
 _SPACES = " \t\r\n\f\v"
-
-
-def status_tone(status):
-    """The tone of a status line state."""
-    if status == CONNECTED:
-        return TONE_OK
-    if status == INVALID_SECRET_KEY or status == INCOMPATIBLE_VERSION:
-        return TONE_WARNING
-    if status == NOT_AVAILABLE or status == UNKNOWN_ERROR:
-        return TONE_ERROR
-    if status == CHECKING:
-        return TONE_BUSY
-    return TONE_IDLE
-
-
-def status_for_error(error):
-    """The status line state for a failed ``ping``; None for a check that was cancelled.
-
-    401 → invalid secret key, 409 → incompatible version, no answer → not available;
-    anything else (400, 404, 410, 500, a method exception, a body that is not JSON, …)
-    is an unknown server error.
-    """
-    code = error.code if error != None and hasattr(error, "code") else None
-    if code == "cancelled":
-        return None
-    if code == "invalid_secret_key":
-        return INVALID_SECRET_KEY
-    if code == "incompatible_version":
-        return INCOMPATIBLE_VERSION
-    if code == "not_responding":
-        return NOT_AVAILABLE
-    return UNKNOWN_ERROR
 
 
 def is_absolute_http_url(text):

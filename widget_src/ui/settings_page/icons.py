@@ -1,5 +1,7 @@
 """Static SVG path data (24×24, Material Design icons, Apache-2.0) for the settings page."""
 
+from core.error_table import TONE_ERROR, TONE_OK, TONE_WARNING
+
 CONNECTED = ("M12 2C6.48 2 2 6.48 2 12s4.48 10 10 10 10-4.48 10-10S17.52 2 12 2zm-2 15l-5-5 "
              "1.41-1.41L10 14.17l7.59-7.59L19 8l-9 9z")
 WARNING = "M1 21h22L12 2 1 21zm12-3h-2v-2h2v2zm0-4h-2v-4h2v4z"
@@ -15,3 +17,6 @@ HIDE = ("M12 7c2.76 0 5 2.24 5 5 0 .65-.13 1.26-.36 1.83l2.92 2.92c1.51-1.26 2.7
         "3 2 4.27zM7.53 9.8l1.55 1.55c-.05.21-.08.43-.08.65 0 1.66 1.34 3 3 3 .22 0 .44-.03.65-.08l1.55 "
         "1.55c-.67.33-1.41.53-2.2.53-2.76 0-5-2.24-5-5 0-.79.2-1.53.53-2.2zm4.31-.78l3.15 3.15.02-.16c0-1.66"
         "-1.34-3-3-3l-.17.01z")
+
+# The status line's icon for each tone of core.error_table (the busy tone shows a spinner instead).
+BY_TONE = {TONE_OK: CONNECTED, TONE_WARNING: WARNING, TONE_ERROR: ERROR}

@@ -13,19 +13,16 @@ the form is opened again or its modal leaves the page.
 """
 
 from build_constants import SETTINGS_FIELD
+from core.error_table import CHECKING, CONNECTED, NOT_CONFIGURED, status_for_error
 from core.jscompat import AnyError
 from core.settings import settings_json
 from core.settings_form import (
     ACTION_PING,
     CHECK_DEBOUNCE_MS,
-    CHECKING,
-    CONNECTED,
-    NOT_CONFIGURED,
     LatestCheck,
     SettingsForm,
     check_action,
     check_subject,
-    status_for_error,
 )
 from edge.dom import Listeners, remove
 from edge.logger import debug, warn

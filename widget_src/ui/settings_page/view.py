@@ -4,18 +4,13 @@ The view only shows things and reads its inputs; what they mean and when to chec
 server is decided by :mod:`ui.settings_page.page` with :mod:`core.settings_form`.
 """
 
-from core.settings_form import (
-    CHECKING,
-    CONNECTED,
-    INCOMPATIBLE_VERSION,
-    INVALID_SECRET_KEY,
-    NOT_AVAILABLE,
-    NOT_CONFIGURED,
+from core.error_table import (
     TONE_BUSY,
     TONE_ERROR,
     TONE_IDLE,
     TONE_OK,
     TONE_WARNING,
+    status_text,
     status_tone,
 )
 from edge.dom import element, icon, replace_children, set_class, set_text
@@ -27,35 +22,10 @@ _TONES = [TONE_OK, TONE_WARNING, TONE_ERROR, TONE_IDLE, TONE_BUSY]
 _mounts = [0]
 
 
-def status_text(amocrm, status):
-    """The status line's text for ``status`` (keys are literals so the build can check them)."""
-    if status == CONNECTED:
-        return amocrm.i18n("domain.amocrm.settings.status.connected")
-    if status == INVALID_SECRET_KEY:
-        return amocrm.i18n("domain.amocrm.settings.status.invalid_secret_key")
-    if status == INCOMPATIBLE_VERSION:
-        return amocrm.i18n("domain.amocrm.settings.status.incompatible_version")
-    if status == NOT_AVAILABLE:
-        return amocrm.i18n("domain.amocrm.settings.status.not_available")
-    if status == NOT_CONFIGURED:
-        return amocrm.i18n("domain.amocrm.settings.status.not_configured")
-    if status == CHECKING:
-        return amocrm.i18n("domain.amocrm.settings.status.checking")
-    return amocrm.i18n("domain.amocrm.settings.status.unknown_error")
-
-
 def _status_icon(tone):
     if tone == TONE_BUSY:
         return element("span", {"class": "asng-settings__spinner", "aria-hidden": "true"}, [])
-    if tone == TONE_OK:
-        path = icons.CONNECTED
-    elif tone == TONE_WARNING:
-        path = icons.WARNING
-    elif tone == TONE_ERROR:
-        path = icons.ERROR
-    else:
-        path = icons.NOT_CONFIGURED
-    return icon(path, "asng-settings__icon")
+    return icon(icons.BY_TONE.get(tone, icons.NOT_CONFIGURED), "asng-settings__icon")
 
 
 class SettingsView:
@@ -144,14 +114,14 @@ class SettingsView:
         self.enable_notification.checked = settings_form.enable_notification
 
     def show_status(self, status):
-        """Show ``status`` (a form.* state) with its icon or the spinner."""
+        """Show ``status`` (a state of :mod:`core.error_table`) with its icon or the spinner."""
         tone = status_tone(status)
         self.status.setAttribute("data-status", status)
         for each in _TONES:
             set_class(self.status, "asng-settings__status--" + each, each == tone)
         self.status.setAttribute("aria-busy", "true" if tone == TONE_BUSY else "false")
         replace_children(self.status_icon, [_status_icon(tone)])
-        set_text(self.status_text, status_text(self.amocrm, status))
+        set_text(self.status_text, status_text(self.amocrm.i18n, status))
 
     def show_address_problem(self, invalid):
         """Show or hide the inline message under the address."""
