@@ -18,9 +18,7 @@ def create_callbacks(widget):
         finally:
             lifecycle.stop()
 
-    __pragma__('ifdef', 'DEBUG')
-    widget.asteriskng = lifecycle
-    __pragma__('endif')
+    amocrm.expose("asteriskng", lifecycle)
     return {
         "render": guarded(amocrm, "render", lifecycle.start),
         "init": guarded(amocrm, "init", lifecycle.start),

@@ -1,7 +1,7 @@
 """The bridge to amoCRM: the widget object's methods and the global ``APP``/``AMOCRM``.
 
-Nothing else in the widget touches amoCRM directly, so this is the one place to adapt when
-the platform changes.
+This module and :mod:`edge.amocrm_settings_modal` (amoCRM's settings modal) are the only
+places that touch amoCRM, so they are the one place to adapt when the platform changes.
 """
 
 from build_constants import SETTINGS_FIELD, WIDGET_VERSION
@@ -57,6 +57,12 @@ class AmoCRM:
         """The text at ``key`` of the current locale (the key itself if amoCRM has none)."""
         text = self.widget.i18n(key)
         return text if text else key
+
+    def expose(self, name, value):
+        """Development builds: make ``value`` reachable from the console as ``widget.<name>``."""
+        __pragma__('ifdef', 'DEBUG')
+        self.widget[name] = value
+        __pragma__('endif')
 
     def show_error(self, header, text):
         """An error pop-up in amoCRM's notification area (which renders HTML: texts are escaped)."""
