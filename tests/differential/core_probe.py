@@ -5,30 +5,50 @@ the differential test compares the two outputs. It follows the widget's Transcry
 """
 
 from core.agent_status import initial_status, is_agent_status, read_status, same_status
-from core.backoff import Backoff
-from core.error_table import status_tone
+from core.backoff import Backoff, default_backoff
+from core.error_table import error_text, status_for_error, status_text, status_tone, text_key
 from core.jscompat import (
     AnyError,
+    error_message,
     get,
     is_boolean,
     is_integer,
     is_list,
     is_object,
     is_string,
+    now_ms,
     parse_json,
 )
+from core.panel_logic import (
+    clamp,
+    clock_offset_ms,
+    contact_path,
+    default_position,
+    dial_action,
+    elapsed_seconds,
+    format_duration,
+    move_index,
+    read_contacts,
+    read_position,
+)
+from core.phonebook_search import PhonebookSearch
 from core.protocol import (
+    Cancelled,
+    MethodException,
+    NotResponding,
     build_envelope,
     deadline_ms,
     decode_response,
     encode_form,
+    is_server_failure,
+    next_request_id,
     request_url,
     status_code,
     transport_error,
 )
 from core.server_monitor import ServerMonitor
 from core.settings import SettingsError, parse_settings, settings_json
-from core.settings_form import SettingsForm, check_action, is_absolute_http_url
+from core.settings_form import LatestCheck, SettingsForm, check_action, check_subject, is_absolute_http_url
 
 BODIES = [
     ('{"headers": {"status_code": 200, "detail": "success"}, "content": {"jsonrpc": "2.0", "id": 1,'
@@ -132,6 +152,103 @@ def _settings(text):
             settings.is_configured(), settings_json(settings)]
 
 
+CONTACT_IDS = ['4183', 4183, '0012', '12/../x', 'javascript:alert(1)', '', None, -5, '١٢', 3000000000]
+
+CONTACT_LISTS = [
+    ('[{"uuid": "a", "name": "Rose", "phone": "7916"}, {"uuid": 5, "phone": 79161234567}, {"name": "no uuid"},'
+     ' "text", null, {"uuid": "b", "name": 7, "phone": "1"}, {"uuid": "c", "phone": null}]'),
+    '{"uuid": "a"}',
+    'null',
+]
+
+DIALS = [[False, None, ' 101 '], [False, None, '10'], [False, None, ' 1 0 '], [True, None, '555'],
+         [True, None, '55'], [False, {'uuid': 'u-1', 'phone': '7916', 'name': 'R'}, ''],
+         [True, {'uuid': 'u-1', 'phone': '7916', 'name': 'R'}, 'typed 999']]
+
+
+class _Timers:
+    """Timers that only record: the probe runs the search's synchronous decisions."""
+
+    def __init__(self):
+        self.scheduled = []
+
+    def timeout(self, callback, delay_ms):
+        self.scheduled.append(delay_ms)
+        return len(self.scheduled)
+
+    def cancel(self, timer):
+        self.scheduled.append(['cancel', timer])
+
+
+def _panel_logic(results):
+    for contact_id in CONTACT_IDS:
+        results.append(['contact_path', contact_id, contact_path(contact_id)])
+    for seconds in [0, 9, 59, 60, 61, 3599, 3600, 3661, 86399]:
+        results.append(['format_duration', seconds, format_duration(seconds)])
+    for case in [[1669391112, 1669391112000 + 4000, True], [1669391112, 1669391112000 + 4000, False],
+                 [None, 5, True], [1669391112.75, 1669391112000 - 60000, True]]:
+        offset = clock_offset_ms(case[0], case[1], case[2])
+        results.append(['clock', case, offset, elapsed_seconds(case[0], case[1] + 65500, offset)])
+    for dial in DIALS:
+        results.append(['dial_action', dial, dial_action(dial[0], dial[1], dial[2], 3)])
+    for text in CONTACT_LISTS:
+        results.append(['read_contacts', text, read_contacts(parse_json(text))])
+    many = [{'uuid': str(n), 'phone': str(n)} if n % 3 != 0 else {'uuid': None} for n in range(90)]
+    results.append(['read_contacts cap', len(read_contacts(many)), read_contacts(many)[49]])
+    for case in [[-1, 0, 1], [-1, 4, 1], [-1, 4, -1], [3, 4, 1], [0, 4, -1], [2, 4, 1]]:
+        results.append(['move_index', case, move_index(case[0], case[1], case[2])])
+    results.append(['clamp', clamp(5, 0, 3), clamp(-2, 0, 3), clamp(2, 4, 3)])
+    results.append(['default_position', default_position(300, 120, 1280, 800), default_position(300, 120, 200, 50)])
+    for text in ['{"left": 10, "top": 20}', '{"left": "10", "top": 20}', '{"left": 1.5, "top": 2}', 'null', '[]']:
+        results.append(['read_position', text, read_position(parse_json(text))])
+
+
+def _phonebook_search(results):
+    shown = []
+    timers = _Timers()
+    search = PhonebookSearch(None, timers, lambda kind, contacts, error: shown.append([kind, contacts]))
+    search.query('  ')
+    search.query(' ab ')
+    search.query('abc')
+    search.cancel()
+    results.append(['phonebook search', shown, timers.scheduled, search.sequence, search.showing_recent])
+
+
+def _errors(results):
+    def translate(key):
+        return '<' + key + '>'
+
+    errors = [NotResponding('ping', 'timeout'), MethodException('hangup', 'PbxError', None), Cancelled('ping'),
+              None]
+    for error in errors:
+        results.append(['error_text', error_text(translate, error) if error != None else None,
+                        status_for_error(error), is_server_failure(error)])
+    results.append(['error_message', error_message(NotResponding('ping', 'timeout'))])
+    for status in ['connected', 'checking', 'x']:
+        results.append(['status_text', status_text(translate, status)])
+    results.append(['text_key', text_key('domain.amocrm.panel.title')])
+
+
+def _sequencing(results):
+    first = next_request_id()
+    results.append(['next_request_id', next_request_id() - first])
+    results.append(['now_ms', now_ms() > 1600000000000])
+    latest = LatestCheck()
+    subject = check_subject(parse_settings(SETTINGS[0]))
+    ticket = latest.start(subject)
+    newer = latest.start(check_subject(parse_settings(SETTINGS[1])))
+    results.append(['latest check', latest.is_latest(ticket), latest.is_latest(newer),
+                    latest.is_current_subject(subject)])
+    latest.invalidate()
+    results.append(['latest invalidated', latest.is_latest(newer), latest.is_current_subject(subject)])
+    form = SettingsForm(SETTINGS[0])
+    form.set_secret_key(' other ')
+    form.set_show_panel(True)
+    form.set_enable_notification(False)
+    results.append(['settings form edits', settings_json(form.edited()), form.is_dirty(), form.can_save()])
+    results.append(['default_backoff', [default_backoff().next_delay() for _ in range(2)]])
+
+
 def run(unused):
     """Every result, as a list of [label, value] pairs."""
     results = []
@@ -184,4 +301,8 @@ def run(unused):
         value = parse_json(text)
         results.append(['is', text, is_object(value), is_list(value), is_string(value), is_integer(value),
                         is_boolean(value), get(value, 'a', 'default')])
+    _panel_logic(results)
+    _phonebook_search(results)
+    _errors(results)
+    _sequencing(results)
     return results
