@@ -132,7 +132,7 @@ class Harness:
 
 
 @pytest.fixture
-def page(dev_widget: BuiltWidget) -> Any:
+def fake_amocrm(dev_widget: BuiltWidget) -> Any:
     """A factory of fake amoCRM pages running the real --dev script.js."""
 
     def make(settings: str | None = settings_text(), install_status: str = "installed") -> Harness:

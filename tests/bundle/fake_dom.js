@@ -49,6 +49,14 @@ var fakeDom = (function () {
         get: function () { return this.tagName === '#text' ? this.text : this.childNodes.map (function (c) { return c.textContent; }).join (''); },
         set: function (text) { this.childNodes = []; if (text !== '') { this.appendChild (document.createTextNode (text)); } }
     });
+    // The widget must never hand markup to the DOM: every HTML sink throws, so a fast test catches one.
+    ['innerHTML', 'outerHTML'].forEach (function (name) {
+        Object.defineProperty (Node.prototype, name, {
+            get: function () { throw new Error ('fake DOM: ' + name + ' read'); },
+            set: function () { throw new Error ('fake DOM: ' + name + ' is an HTML sink'); }
+        });
+    });
+    Node.prototype.insertAdjacentHTML = function () { throw new Error ('fake DOM: insertAdjacentHTML is an HTML sink'); };
     Object.defineProperty (Node.prototype, 'id', {
         get: function () { return this.attributes.id || ''; }, set: function (v) { this.attributes.id = String (v); }
     });

@@ -7,8 +7,8 @@ from tests.bundle.conftest import SERVER, ok, settings_text
 NOT_IN_CALL = {"status": "NOT_CONVERSATION"}
 
 
-def test_start_runs_one_poll_and_one_monitor(page) -> None:
-    p = page()
+def test_start_runs_one_poll_and_one_monitor(fake_amocrm) -> None:
+    p = fake_amocrm()
     p.start()
     assert p.methods() == ["get_agent_status"]
     # the poll's deadline and the monitor's 5 s interval
@@ -16,8 +16,8 @@ def test_start_runs_one_poll_and_one_monitor(page) -> None:
         {"at": 10000, "every": 0}, {"at": 5000, "every": 5000}]
 
 
-def test_repeated_start_callbacks_start_nothing_twice(page) -> None:
-    p = page()
+def test_repeated_start_callbacks_start_nothing_twice(fake_amocrm) -> None:
+    p = fake_amocrm()
     widget = p.start()
     for name in ("render", "init", "bind_actions", "render"):
         assert p.callback(widget, name) is True
@@ -26,8 +26,8 @@ def test_repeated_start_callbacks_start_nothing_twice(page) -> None:
     assert len(p.value("harness.log.actions.phone")) == 1
 
 
-def test_destroy_stops_every_timer_and_ignores_the_late_answer(page) -> None:
-    p = page()
+def test_destroy_stops_every_timer_and_ignores_the_late_answer(fake_amocrm) -> None:
+    p = fake_amocrm()
     widget = p.start()
     assert p.callback(widget, "destroy") is True
     assert p.timer_count() == 0
@@ -37,8 +37,8 @@ def test_destroy_stops_every_timer_and_ignores_the_late_answer(page) -> None:
     assert p.timer_count() == 0
 
 
-def test_render_after_destroy_brings_back_exactly_one_poll(page) -> None:
-    p = page()
+def test_render_after_destroy_brings_back_exactly_one_poll(fake_amocrm) -> None:
+    p = fake_amocrm()
     widget = p.start()
     p.callback(widget, "destroy")
     assert p.callback(widget, "render") is True  # amoCRM may call only render on the next area
@@ -52,8 +52,8 @@ def test_render_after_destroy_brings_back_exactly_one_poll(page) -> None:
     assert ids == sorted(ids) and len(set(ids)) == 3
 
 
-def test_many_render_destroy_cycles_leave_nothing_behind(page) -> None:
-    p = page()
+def test_many_render_destroy_cycles_leave_nothing_behind(fake_amocrm) -> None:
+    p = fake_amocrm()
     widget = p.start()
     for _ in range(20):
         p.callback(widget, "destroy")
@@ -67,8 +67,8 @@ def test_many_render_destroy_cycles_leave_nothing_behind(page) -> None:
     assert len(p.value("harness.log.actions.phone")) == 1
 
 
-def test_not_configured_install_does_nothing(page) -> None:
-    p = page(install_status="not_configured")
+def test_not_configured_install_does_nothing(fake_amocrm) -> None:
+    p = fake_amocrm(install_status="not_configured")
     widget = p.start()
     assert p.callback(widget, "destroy") is True
     assert p.requests() == []
@@ -76,8 +76,8 @@ def test_not_configured_install_does_nothing(page) -> None:
     assert p.log("statuses") == []
 
 
-def test_invalid_settings_json_sets_error_status_and_runs_minimal(page) -> None:
-    p = page(settings="{not json")
+def test_invalid_settings_json_sets_error_status_and_runs_minimal(fake_amocrm) -> None:
+    p = fake_amocrm(settings="{not json")
     p.start()
     assert p.requests() == []
     assert p.timer_count() == 0
@@ -85,28 +85,28 @@ def test_invalid_settings_json_sets_error_status_and_runs_minimal(page) -> None:
     assert p.log("errors") == []
 
 
-def test_missing_settings_field_sets_error_status(page) -> None:
-    p = page(settings=None)
+def test_missing_settings_field_sets_error_status(fake_amocrm) -> None:
+    p = fake_amocrm(settings=None)
     p.start()
     assert p.requests() == []
     assert p.log("statuses")[0] == "error"
 
 
-def test_error_status_is_not_shown_for_a_widget_that_is_not_installed(page) -> None:
-    p = page(settings="[]", install_status="install")
+def test_error_status_is_not_shown_for_a_widget_that_is_not_installed(fake_amocrm) -> None:
+    p = fake_amocrm(settings="[]", install_status="install")
     p.start()
     assert p.log("statuses") == []
 
 
-def test_empty_address_means_not_configured_yet(page) -> None:
-    p = page(settings=settings_text(address="", key=""))
+def test_empty_address_means_not_configured_yet(fake_amocrm) -> None:
+    p = fake_amocrm(settings=settings_text(address="", key=""))
     p.start()
     assert p.requests() == []
     assert p.timer_count() == 0
 
 
-def test_on_save_switches_to_the_new_settings_without_reload(page) -> None:
-    p = page()
+def test_on_save_switches_to_the_new_settings_without_reload(fake_amocrm) -> None:
+    p = fake_amocrm()
     widget = p.start()
     new = settings_text(address="https://other.example.com/ng?tenant=5", key="k&y")
     assert p.callback(widget, "onSave", {"active": "Y", "fields": {"jsonSettings": new}}) is True
@@ -118,38 +118,38 @@ def test_on_save_switches_to_the_new_settings_without_reload(page) -> None:
     assert p.log("statuses")[-1] == "installed"
 
 
-def test_on_save_reads_stored_settings_when_the_event_has_none(page) -> None:
-    p = page()
+def test_on_save_reads_stored_settings_when_the_event_has_none(fake_amocrm) -> None:
+    p = fake_amocrm()
     widget = p.start()
     p.configure(settings={"jsonSettings": settings_text(show_panel=False)})
     p.callback(widget, "onSave", {})
     assert p.timer_count() == 1  # only the monitor: no panel, no poll
 
 
-def test_on_save_of_a_disabled_widget_stops_it(page) -> None:
-    p = page()
+def test_on_save_of_a_disabled_widget_stops_it(fake_amocrm) -> None:
+    p = fake_amocrm()
     widget = p.start()
     p.callback(widget, "onSave", {"active": "N", "fields": {"jsonSettings": settings_text()}})
     assert p.timer_count() == 0
 
 
-def test_on_save_with_broken_settings_stops_and_reports_error(page) -> None:
-    p = page()
+def test_on_save_with_broken_settings_stops_and_reports_error(fake_amocrm) -> None:
+    p = fake_amocrm()
     widget = p.start()
     p.callback(widget, "onSave", {"active": "Y", "fields": {"jsonSettings": "{"}})
     assert p.timer_count() == 0
     assert p.log("statuses")[-1] == "error"
 
 
-def test_hidden_panel_means_no_status_poll(page) -> None:
-    p = page(settings=settings_text(show_panel=False))
+def test_hidden_panel_means_no_status_poll(fake_amocrm) -> None:
+    p = fake_amocrm(settings=settings_text(show_panel=False))
     p.start()
     assert p.requests() == []
     assert p.timer_count() == 1
 
 
-def test_a_failure_inside_a_callback_returns_true_and_sets_error(page) -> None:
-    p = page()
+def test_a_failure_inside_a_callback_returns_true_and_sets_error(fake_amocrm) -> None:
+    p = fake_amocrm()
     p.run("harness.configure({}); var __orig = null;")
     widget = p.new_widget()
     p.run(f"harness.widgets[{widget}].get_settings = function () {{ throw new TypeError('amoCRM broke'); }}")
@@ -158,8 +158,8 @@ def test_a_failure_inside_a_callback_returns_true_and_sets_error(page) -> None:
     assert p.log("errors") == ["[AsteriskNG] render TypeError: amoCRM broke"]
 
 
-def test_request_carries_user_version_and_the_form_field(page) -> None:
-    p = page()
+def test_request_carries_user_version_and_the_form_field(fake_amocrm) -> None:
+    p = fake_amocrm()
     p.start()
     request = p.requests()[p.polls()[0]]
     assert request["url"] == SERVER + "?secret_key=AsteriskNG"
@@ -172,8 +172,8 @@ def test_request_carries_user_version_and_the_form_field(page) -> None:
     assert envelope["content"]["params"] == {"current_status": NOT_IN_CALL}
 
 
-def test_panel_is_mounted_once_and_removed_with_its_listeners(page) -> None:
-    p = page()
+def test_panel_is_mounted_once_and_removed_with_its_listeners(fake_amocrm) -> None:
+    p = fake_amocrm()
     baseline = p.run("fakeDom.listenerCount()")
     widget = p.start()
     listeners = p.run("fakeDom.listenerCount()")
@@ -192,7 +192,7 @@ def test_panel_is_mounted_once_and_removed_with_its_listeners(page) -> None:
     assert p.run("document.head.childNodes.length") == 1
 
 
-def test_hidden_panel_setting_mounts_no_panel(page) -> None:
-    p = page(settings=settings_text(show_panel=False))
+def test_hidden_panel_setting_mounts_no_panel(fake_amocrm) -> None:
+    p = fake_amocrm(settings=settings_text(show_panel=False))
     p.start()
     assert p.run("fakeDom.panels()") == 0

@@ -41,9 +41,9 @@ def out(p):
 
 
 @pytest.fixture
-def idle(page):
+def idle(fake_amocrm):
     """A widget without the status poll (panel hidden), so requests are only the test's."""
-    p = page(settings=settings_text(show_panel=False))
+    p = fake_amocrm(settings=settings_text(show_panel=False))
     p.start()
     return p
 
@@ -168,8 +168,8 @@ def poll_gaps(p):
     return [b - a for a, b in itertools.pairwise(times)]
 
 
-def test_poll_sends_back_the_last_status_unchanged(page) -> None:
-    p = page()
+def test_poll_sends_back_the_last_status_unchanged(fake_amocrm) -> None:
+    p = fake_amocrm()
     p.start()
     odd = dict(IN_CALL, extra_field={"kept": True})
     p.respond(p.polls()[0], ok(odd))
@@ -177,8 +177,8 @@ def test_poll_sends_back_the_last_status_unchanged(page) -> None:
     assert p.envelope(p.polls()[1])["content"]["params"] == {"current_status": odd}
 
 
-def test_poll_408_and_unchanged_answers_poll_again_after_a_second(page) -> None:
-    p = page()
+def test_poll_408_and_unchanged_answers_poll_again_after_a_second(fake_amocrm) -> None:
+    p = fake_amocrm()
     p.start()
     p.advance(3000)  # the server held the poll: the next one goes at once
     p.respond(p.polls()[0], status(408))
@@ -191,8 +191,8 @@ def test_poll_408_and_unchanged_answers_poll_again_after_a_second(page) -> None:
     assert poll_gaps(p) == [3000, 1000]
 
 
-def test_a_backend_answering_at_once_is_not_flooded(page) -> None:
-    p = page()
+def test_a_backend_answering_at_once_is_not_flooded(fake_amocrm) -> None:
+    p = fake_amocrm()
     p.start()
     for _ in range(50):  # 5 s of a backend answering every poll at once
         if p.polls()[-1] in p.pending():
@@ -201,8 +201,8 @@ def test_a_backend_answering_at_once_is_not_flooded(page) -> None:
     assert len(p.polls()) == 6  # one a second, not hundreds
 
 
-def test_a_changed_status_is_followed_quickly(page) -> None:
-    p = page()
+def test_a_changed_status_is_followed_quickly(fake_amocrm) -> None:
+    p = fake_amocrm()
     p.start()
     p.respond(p.polls()[0], ok(IN_CALL))
     p.advance(199)
@@ -227,8 +227,8 @@ def fail_and_wait_for_retry(p) -> None:
     wait_for_request(p)
 
 
-def test_poll_backs_off_exponentially_then_recovers(page) -> None:
-    p = page()
+def test_poll_backs_off_exponentially_then_recovers(fake_amocrm) -> None:
+    p = fake_amocrm()
     p.start()
     for _ in range(9):
         fail_and_wait_for_retry(p)
@@ -239,8 +239,23 @@ def test_poll_backs_off_exponentially_then_recovers(page) -> None:
     assert poll_gaps(p)[-2:] == [5000, 500]
 
 
-def test_poll_deadline_counts_as_failure_and_retries(page) -> None:
-    p = page()
+def test_a_408_after_an_outage_is_a_success(fake_amocrm) -> None:
+    """A long poll that ends with 408 means the server works: the backoff restarts and the panel's
+    connection message goes (a bug that counted 408 as neither would keep a 16 s gap and the line)."""
+    p = fake_amocrm()
+    p.start()
+    for _ in range(6):
+        fail_and_wait_for_retry(p)
+    assert p.run("fakeDom.find('asng-panel__problem').getAttribute('hidden')") is None
+    p.respond(p.pending()[0], status(408))
+    assert p.run("fakeDom.find('asng-panel__problem').getAttribute('hidden')") is not None
+    wait_for_request(p)
+    fail_and_wait_for_retry(p)
+    assert poll_gaps(p)[-1] == 500
+
+
+def test_poll_deadline_counts_as_failure_and_retries(fake_amocrm) -> None:
+    p = fake_amocrm()
     p.start()
     p.advance(10_000)
     assert p.methods() == ["get_agent_status"]
@@ -251,8 +266,8 @@ def test_poll_deadline_counts_as_failure_and_retries(page) -> None:
 # --- Click2Call ------------------------------------------------------------------------
 
 
-def test_click_to_call_originates_the_clicked_number(page) -> None:
-    p = page(settings=settings_text(show_panel=False))
+def test_click_to_call_originates_the_clicked_number(fake_amocrm) -> None:
+    p = fake_amocrm(settings=settings_text(show_panel=False))
     p.start()
     p.run("harness.clickPhone('+7 916 123-45-67')")
     assert p.methods() == ["originate"]
@@ -261,8 +276,8 @@ def test_click_to_call_originates_the_clicked_number(page) -> None:
     assert p.log("notifications") == []
 
 
-def test_click_to_call_failure_is_shown_in_amocrm(page) -> None:
-    p = page(settings=settings_text(show_panel=False))
+def test_click_to_call_failure_is_shown_in_amocrm(fake_amocrm) -> None:
+    p = fake_amocrm(settings=settings_text(show_panel=False))
     p.start()
     p.run("harness.clickPhone('105')")
     p.respond(0, status(401))
@@ -271,16 +286,16 @@ def test_click_to_call_failure_is_shown_in_amocrm(page) -> None:
         ("error", "The call could not be started", "105: Invalid secret key.")]
 
 
-def test_click_to_call_method_exception_names_it(page) -> None:
-    p = page(settings=settings_text(show_panel=False))
+def test_click_to_call_method_exception_names_it(fake_amocrm) -> None:
+    p = fake_amocrm(settings=settings_text(show_panel=False))
     p.start()
     p.run("harness.clickPhone('105')")
     p.respond(0, {"headers": {"status_code": 200}, "content": {"result": {"exception_name": "AlreadyInConversation"}}})
     assert p.log("notifications")[0]["text"] == "105: The server could not carry out the command. (AlreadyInConversation)"
 
 
-def test_click_to_call_ignored_while_destroyed(page) -> None:
-    p = page(settings=settings_text(show_panel=False))
+def test_click_to_call_ignored_while_destroyed(fake_amocrm) -> None:
+    p = fake_amocrm(settings=settings_text(show_panel=False))
     widget = p.start()
     p.callback(widget, "destroy")
     p.run("harness.clickPhone('105')")
@@ -298,8 +313,8 @@ def fail_everything_for(p, ms):
         p.advance(min(250, end - p.run("harness.now()")))
 
 
-def test_dead_server_notifies_once_per_notification_delay(page) -> None:
-    p = page()
+def test_dead_server_notifies_once_per_notification_delay(fake_amocrm) -> None:
+    p = fake_amocrm()
     p.start()
     fail_everything_for(p, 5000)
     notes = p.log("notifications")
@@ -312,15 +327,15 @@ def test_dead_server_notifies_once_per_notification_delay(page) -> None:
     assert p.log("notifications")[1]["at"] - notes[0]["at"] == 300_000
 
 
-def test_no_notification_when_disabled(page) -> None:
-    p = page(settings=settings_text(notifications=False))
+def test_no_notification_when_disabled(fake_amocrm) -> None:
+    p = fake_amocrm(settings=settings_text(notifications=False))
     p.start()
     fail_everything_for(p, 20_000)
     assert p.log("notifications") == []
 
 
-def test_long_poll_timeouts_are_successes_for_the_monitor(page) -> None:
-    p = page()
+def test_long_poll_timeouts_are_successes_for_the_monitor(fake_amocrm) -> None:
+    p = fake_amocrm()
     p.start()
     for _ in range(10):
         p.respond(p.polls()[-1], status(408))
@@ -330,8 +345,8 @@ def test_long_poll_timeouts_are_successes_for_the_monitor(page) -> None:
     assert p.log("notifications") == []
 
 
-def test_recovery_after_the_server_comes_back(page) -> None:
-    p = page()
+def test_recovery_after_the_server_comes_back(fake_amocrm) -> None:
+    p = fake_amocrm()
     p.start()
     fail_everything_for(p, 6000)
     assert len(p.log("notifications")) == 1
@@ -345,8 +360,8 @@ def test_recovery_after_the_server_comes_back(page) -> None:
     assert p.timer_count() == 3  # the poll's deadline, the monitor, the panel's call timer
 
 
-def test_coming_back_online_polls_at_once_instead_of_waiting(page) -> None:
-    p = page()
+def test_coming_back_online_polls_at_once_instead_of_waiting(fake_amocrm) -> None:
+    p = fake_amocrm()
     p.start()
     for _ in range(6):  # backoff grows to 16 s
         fail_and_wait_for_retry(p)
@@ -361,8 +376,8 @@ def test_coming_back_online_polls_at_once_instead_of_waiting(page) -> None:
     assert len(p.polls()) == polls + 2
 
 
-def test_notification_delay_holds_across_page_switches(page) -> None:
-    p = page()
+def test_notification_delay_holds_across_page_switches(fake_amocrm) -> None:
+    p = fake_amocrm()
     widget = p.start()
     fail_everything_for(p, 5000)
     assert len(p.log("notifications")) == 1
@@ -382,8 +397,8 @@ def test_answers_refusing_a_command_are_not_server_failures(idle) -> None:
     assert idle.log("notifications") == []
 
 
-def test_click_to_call_without_settings_says_the_widget_is_not_configured(page) -> None:
-    p = page(settings=settings_text(address="", key=""))
+def test_click_to_call_without_settings_says_the_widget_is_not_configured(fake_amocrm) -> None:
+    p = fake_amocrm(settings=settings_text(address="", key=""))
     p.start()
     p.run("harness.clickPhone('105')")
     assert p.requests() == []
