@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DEFAULT_SETTINGS_FIELD = "jsonSettings"
+from widgetbuild.config import DEFAULT_SETTINGS_FIELD
 
 # Setting types whose value is a single string the sandbox can show in a text input.
 _TEXT_SETTING_TYPES = ("text", "pass", "custom")

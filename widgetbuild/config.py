@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,8 @@ from widgetbuild.errors import BuildError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-DEFAULT_VERSION = "1.0.0"
+# The widget's version is the project's: one number, in pyproject.toml.
+DEFAULT_VERSION: str = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
 DEFAULT_SETTINGS_FIELD = "jsonSettings"
 DEFAULT_NOTIFICATION_DELAY = 300
 DEFAULT_MIN_LENGTH_INTERNAL_NUMBER = 3
