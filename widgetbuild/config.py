@@ -17,7 +17,7 @@ DEFAULT_SETTINGS_FIELD = "jsonSettings"
 DEFAULT_NOTIFICATION_DELAY = 300
 DEFAULT_MIN_LENGTH_INTERNAL_NUMBER = 3
 
-# Existing AsteriskNG backends answer 409 to any widget whose major version is not 1 (protocol.md).
+# Existing AsteriskNG backends answer 409 to any widget whose major version is not 1 (docs/protocol.md).
 SUPPORTED_MAJOR = 1
 
 _VERSION_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")

@@ -11,7 +11,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from widgetbuild.archive import MAX_FILE_BYTES
 from widgetbuild.errors import BuildError
 
-# amoCRM's exact pixel sizes (amocrm-platform.md §7; logo_dp for the Digital Pipeline).
+# amoCRM's exact pixel sizes (docs/amocrm-platform.md §7; logo_dp for the Digital Pipeline).
 LOGO_SIZES: dict[str, tuple[int, int]] = {
     "logo.png": (130, 100),
     "logo_min.png": (84, 84),

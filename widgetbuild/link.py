@@ -1,7 +1,7 @@
 """Link Transcrypt's ES modules into one AMD ``script.js`` (no Node, no bundler).
 
 Transcrypt writes one ES module per Python module into ``__target__`` using a handful of
-one-line import/export forms (transcrypt.md §2). The linker gives every module its own
+one-line import/export forms (docs/transcrypt.md §2). The linker gives every module its own
 function scope, runs the modules in dependency order and wires imports to exports through
 per-module namespace objects whose getters are live (so ``import * as`` cycles, which
 Transcrypt's own stdlib has, behave as in ES modules). Anything it does not understand is

@@ -1,6 +1,6 @@
 """Minify the linked bundle for ``--prod`` with rjsmin (whitespace and comments only).
 
-A mangling minifier was measured to fold ``if("")x()`` into ``x()`` (transcrypt.md §3),
+A mangling minifier was measured to fold ``if("")x()`` into ``x()`` (docs/transcrypt.md §3),
 so only the safe one is used.
 """
 

@@ -1,4 +1,4 @@
-"""Refuse Python that Transcrypt 3.9.5 miscompiles silently (transcrypt.md §1).
+"""Refuse Python that Transcrypt 3.9.5 miscompiles silently (docs/transcrypt.md §1).
 
 Transcrypt accepts much that it then translates wrongly: keyword arguments are dropped,
 format specs vanish, ``except Exception`` misses JavaScript errors, a walrus becomes a

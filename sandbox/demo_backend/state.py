@@ -1,6 +1,6 @@
 """Per-agent call state of the demo PBX, shared by protocol requests and the control API.
 
-Agents are keyed by amoCRM ``amouser_id``. Each has an AgentStatus exactly as protocol.md
+Agents are keyed by amoCRM ``amouser_id``. Each has an AgentStatus exactly as docs/protocol.md
 models it and a bounded list of last contacts. Every change notifies one Condition, so
 long polls (``get_agent_status``) wake as soon as anything happens.
 
@@ -62,7 +62,7 @@ def copy_status(status: Any) -> Any:
 def normalize_status(status: Any) -> Any:
     """Return ``status`` with a null ``call_info`` removed, for comparison.
 
-    protocol.md allows ``call_info`` to be null OR absent outside a call; both mean the same.
+    docs/protocol.md allows ``call_info`` to be null OR absent outside a call; both mean the same.
     """
     if isinstance(status, dict) and status.get("call_info", 0) is None:
         status = {k: v for k, v in status.items() if k != "call_info"}

@@ -1,4 +1,4 @@
-"""The call panel (behaviour.md §3) of the REAL ``--dev`` widget build in the sandbox, in headless Chromium.
+"""The call panel (docs/behaviour.md §3) of the REAL ``--dev`` widget build in the sandbox, in headless Chromium.
 
 Each test gets a fresh demo backend (long poll shortened to 2 s), a fresh sandbox page on a
 1280×800 viewport with clean localStorage, and fails on any page error, ``console.error`` or
@@ -387,7 +387,7 @@ def test_pbx_side_hold_and_mute_are_reflected(open_panel: Callable[..., Panel], 
 
 def test_failing_hold_shows_a_short_inline_message_and_the_button_returns(
         open_panel: Callable[..., Panel], demo_backend: DemoBackend) -> None:
-    """The production backend answers 404 to set_hold (protocol.md): a failed command, not a crash."""
+    """The production backend answers 404 to set_hold (docs/protocol.md): a failed command, not a crash."""
     panel = open_panel()
     page = panel.page
     start_call(page, demo_backend, panel, phone=IVANOV["phone"])
@@ -602,7 +602,7 @@ def test_typed_number_is_originated(open_panel: Callable[..., Panel], demo_backe
 
 def test_in_a_call_the_button_transfers_once_to_the_selected_contact(open_panel: Callable[..., Panel],
                                                                      demo_backend: DemoBackend) -> None:
-    """The first version sent TWO redirects for a selected contact (behaviour.md §3, Fix)."""
+    """The first version sent TWO redirects for a selected contact (docs/behaviour.md §3, Fix)."""
     panel = open_panel()
     page = panel.page
     start_call(page, demo_backend, panel, phone=UNKNOWN_PHONE)

@@ -1,4 +1,4 @@
-"""The widget's own settings form in the sandbox's settings modal (behaviour.md §4), real archive.
+"""The widget's own settings form in the sandbox's settings modal (docs/behaviour.md §4), real archive.
 
 Every test opens the sandbox (Russian unless said otherwise) against a fresh demo backend,
 opens amoCRM's settings modal and works the form like a person would.

@@ -1,4 +1,4 @@
-"""amoCRM's archive rules as the tests expect them (amocrm-platform.md §7), written down apart
+"""amoCRM's archive rules as the tests expect them (docs/amocrm-platform.md §7), written down apart
 from the build's own tables so that a wrong table in the build cannot pass its tests."""
 
 LOGO_SIZES = {

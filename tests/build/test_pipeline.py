@@ -30,7 +30,7 @@ CUSTOM_OPTIONS = ["--settings-field", "myField", "--notification-delay", "42", "
 
 
 def expected_manifest(version: str = "1.0.0", field: str = "jsonSettings") -> dict[str, Any]:
-    """behaviour.md §8."""
+    """docs/behaviour.md §8."""
     images = ["/images/tour_1_ru.png", "/images/tour_2_ru.png", "/images/tour_3_ru.png"]
     return {
         "widget": {

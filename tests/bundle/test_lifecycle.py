@@ -1,4 +1,4 @@
-"""The lifecycle rules of behaviour.md §1 on the real bundle, counted with the fake's timers."""
+"""The lifecycle rules of docs/behaviour.md §1 on the real bundle, counted with the fake's timers."""
 
 from __future__ import annotations
 

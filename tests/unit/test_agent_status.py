@@ -1,4 +1,4 @@
-"""AgentStatus (protocol.md, Models): the view the panel trusts, and comparing raw statuses."""
+"""AgentStatus (docs/protocol.md, Models): the view the panel trusts, and comparing raw statuses."""
 
 from __future__ import annotations
 

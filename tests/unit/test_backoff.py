@@ -1,4 +1,4 @@
-"""The poll backoff (behaviour.md §3 Fix): 0.5 s doubling to 30 s, back to 0.5 s after a success."""
+"""The poll backoff (docs/behaviour.md §3 Fix): 0.5 s doubling to 30 s, back to 0.5 s after a success."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The wire protocol (protocol.md): envelopes, URLs, status codes, response decoding, errors."""
+"""The wire protocol (docs/protocol.md): envelopes, URLs, status codes, response decoding, errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The server monitor (behaviour.md §5): 75 % success per window, notifications rate-limited."""
+"""The server monitor (docs/behaviour.md §5): 75 % success per window, notifications rate-limited."""
 
 from __future__ import annotations
 

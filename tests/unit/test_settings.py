@@ -1,4 +1,4 @@
-"""The widget settings JSON (protocol.md, last section): defaults, key names, round trip."""
+"""The widget settings JSON (docs/protocol.md, last section): defaults, key names, round trip."""
 
 from __future__ import annotations
 

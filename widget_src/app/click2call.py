@@ -1,4 +1,4 @@
-"""Click2Call: a click on a phone number in amoCRM calls it (behaviour.md §2)."""
+"""Click2Call: a click on a phone number in amoCRM calls it (docs/behaviour.md §2)."""
 
 from core.error_table import error_text
 from core.jscompat import AnyError

@@ -1,4 +1,4 @@
-"""The widget's life inside amoCRM (behaviour.md §1).
+"""The widget's life inside amoCRM (docs/behaviour.md §1).
 
 amoCRM calls render, init, bind_actions, settings, onSave and destroy in orders that vary
 with navigation; every start-up step here is idempotent, so any sequence leaves at most

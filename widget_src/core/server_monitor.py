@@ -1,4 +1,4 @@
-"""Decides when the server has failed often enough to tell the user (behaviour.md §5)."""
+"""Decides when the server has failed often enough to tell the user (docs/behaviour.md §5)."""
 
 WINDOW_MS = 5000
 SUCCESS_THRESHOLD = 0.75

@@ -1,6 +1,6 @@
 """The widget's settings: the JSON that amoCRM stores in the SETTINGS_FIELD setting.
 
-The key names are those installed copies of the widget already hold (protocol.md, last
+The key names are those installed copies of the widget already hold (docs/protocol.md, last
 section), so an upgrade keeps every user's settings.
 """
 

@@ -1,4 +1,4 @@
-"""The settings form's logic, without the DOM (behaviour.md §4).
+"""The settings form's logic, without the DOM (docs/behaviour.md §4).
 
 Plain Python that runs unchanged under CPython (tests/unit/test_settings_form.py) and in
 the browser: what the user typed, what is saved, whether Save makes sense, what a

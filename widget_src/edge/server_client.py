@@ -1,4 +1,4 @@
-"""One async function per protocol method, over amoCRM's proxy (protocol.md).
+"""One async function per protocol method, over amoCRM's proxy (docs/protocol.md).
 
 Every request has a deadline whose timer is cleared when the answer comes; an answer
 settles the request once; :meth:`ServerClient.close` rejects whatever is still pending

@@ -1,4 +1,4 @@
-"""The call panel's behaviour (behaviour.md §3): status to screen, search, dialling, call
+"""The call panel's behaviour (docs/behaviour.md §3): status to screen, search, dialling, call
 controls and the keyboard. Where the panel sits is :class:`PanelPlacement`'s job.
 
 State lives here; :class:`PanelView` only draws it. Every timer comes from the session's

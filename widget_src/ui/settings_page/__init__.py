@@ -1,1 +1,1 @@
-"""The widget's own settings form inside amoCRM's settings modal (behaviour.md §4)."""
+"""The widget's own settings form inside amoCRM's settings modal (docs/behaviour.md §4)."""

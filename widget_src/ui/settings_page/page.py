@@ -1,4 +1,4 @@
-"""The settings page inside amoCRM's settings modal (behaviour.md §4).
+"""The settings page inside amoCRM's settings modal (docs/behaviour.md §4).
 
 amoCRM calls ``settings($modal_body)`` when the user opens the widget's settings. The page
 mounts the widget's own form into amoCRM's modal (:mod:`edge.amocrm_settings_modal`) and, once
