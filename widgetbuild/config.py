@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from widgetbuild.errors import BuildError
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from widgetbuild.paths import PROJECT_ROOT
 
 DEFAULT_VERSION = "1.0.0"
 DEFAULT_SETTINGS_FIELD = "jsonSettings"
