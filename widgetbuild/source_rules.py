@@ -19,7 +19,7 @@ from widgetbuild.errors import BuildError
 from widgetbuild.textfile import read_text
 
 # Transcrypt tries to transpile CPython's own stdlib for these and aborts.
-_UNSUPPORTED_MODULES = {"__future__", "enum", "json", "abc", "functools", "collections", "dataclasses", "typing", "asyncio"}
+UNSUPPORTED_MODULES = {"__future__", "enum", "json", "abc", "functools", "collections", "dataclasses", "typing", "asyncio"}
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def _kwargs_lines(tree: ast.Module) -> list[tuple[int, int]]:
     return ranges
 
 
-def _skipped_lines(source: str) -> list[tuple[int, int]]:
+def skipped_lines(source: str) -> list[tuple[int, int]]:
     """Line ranges inside ``# __pragma__ ('skip')`` comments: code only CPython sees."""
     ranges, start = [], None
     for number, text in enumerate(source.splitlines(), 1):
@@ -169,13 +169,13 @@ class _Checker(ast.NodeVisitor):
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         if node.level:
             self.report(node, "relative imports are silently dropped by Transcrypt: import by the full name")
-        elif (node.module or "").split(".")[0] in _UNSUPPORTED_MODULES:
+        elif (node.module or "").split(".")[0] in UNSUPPORTED_MODULES:
             self.report(node, f"module {node.module!r} cannot be transpiled (put type-only imports in a skip pragma)")
         self.generic_visit(node)
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            if alias.name.split(".")[0] in _UNSUPPORTED_MODULES:
+            if alias.name.split(".")[0] in UNSUPPORTED_MODULES:
                 self.report(node, f"module {alias.name!r} cannot be transpiled by Transcrypt")
 
     def visit_Delete(self, node: ast.Delete) -> None:
@@ -213,7 +213,7 @@ def check_source(path: Path, display: str | None = None) -> list[Violation]:
         tree = ast.parse(source, filename=str(shown))
     except SyntaxError as error:
         return [Violation(shown, error.lineno or 0, f"Python syntax error: {error.msg}")]
-    checker = _Checker(_kwargs_lines(tree), _skipped_lines(source))
+    checker = _Checker(_kwargs_lines(tree), skipped_lines(source))
     checker.visit(tree)
     return [Violation(shown, line, message) for line, message in sorted(checker.found)]
 
