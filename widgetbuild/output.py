@@ -23,6 +23,8 @@ def check_out_dir(config: BuildConfig) -> None:
         if out.is_relative_to(inputs):
             raise BuildError(out, f"--out-dir is inside {shown(inputs)}: the build would write into its own inputs "
                                   "(and serve would rebuild on its own output forever)")
+    if out.exists() and not out.is_dir():
+        raise BuildError(out, "--out-dir is a file, not a folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=out):

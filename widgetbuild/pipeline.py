@@ -21,6 +21,7 @@ from widgetbuild.manifest import render_manifest, validate_manifest
 from widgetbuild.manifest import tour_images as manifest_tour_images
 from widgetbuild.minify import minify
 from widgetbuild.output import check_out_dir, publish
+from widgetbuild.paths import shown
 from widgetbuild.transpile import ENTRY_MODULE, transpile
 
 ENTRY_FUNCTION = "make_callbacks"
@@ -111,5 +112,5 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
             raise BuildError(error.filename or config.out_dir, f"cannot write the output ({error.strerror})") from None
         return data
 
-    stage("archive", archive, lambda data: f"{config.zip_path} ({len(data):,} bytes)")
+    stage("archive", archive, lambda data: f"{shown(config.zip_path)} ({len(data):,} bytes)")
     return BuildResult(config.zip_path, files, timings)
