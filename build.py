@@ -16,11 +16,14 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
+from click.core import ParameterSource
 
 from widgetbuild import config as cfg
 from widgetbuild.errors import BuildError
+from widgetbuild.paths import shown
 from widgetbuild.pipeline import BuildResult, build
 
 
@@ -30,21 +33,34 @@ def _print_stage(stage: str, seconds: float, detail: str) -> None:
 
 def run_build(config: cfg.BuildConfig) -> BuildResult:
     """Build with progress lines; exit 1 with the problem on bad input."""
-    click.echo(f"Building the {config.mode} widget {config.version} into {config.zip_path}")
+    click.echo(f"Building the {config.mode} widget {config.version} into {shown(config.zip_path)}")
     started = time.perf_counter()
     try:
         result = build(config, _print_stage)
     except BuildError as error:
         click.secho(f"Build failed: {error}", fg="red", err=True)
         sys.exit(1)
-    click.echo(f"Done in {time.perf_counter() - started:.2f} s: {result.zip_path}")
+    click.echo(f"Done in {time.perf_counter() - started:.2f} s: {shown(result.zip_path)}")
     return result
+
+
+class _OutDir(click.Path):
+    """A folder path that is never empty: click would turn '' into '.', so an unset variable in a
+    script would write into whatever the current folder is."""
+
+    def __init__(self) -> None:
+        super().__init__(file_okay=False, path_type=Path)
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> object:
+        if isinstance(value, str) and not value.strip():
+            self.fail("must not be empty (that would be the current folder)", param, ctx)
+        return super().convert(value, param, ctx)
 
 
 def _options(func: Callable[..., None]) -> Callable[..., None]:
     """The build options shared by the build itself and ``serve``."""
     options = [
-        click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=cfg.PROJECT_ROOT / "build",
+        click.option("--out-dir", type=_OutDir(), default=cfg.PROJECT_ROOT / "build",
                      show_default="build", help="Where widget.zip (and, with --dev, the unpacked tree) is written."),
         click.option("--version", "version", default=cfg.DEFAULT_VERSION, show_default=True,
                      help="Widget version for the manifest and the request headers. Backends reject a major "
@@ -53,9 +69,9 @@ def _options(func: Callable[..., None]) -> Callable[..., None]:
         click.option("--settings-field", default=cfg.DEFAULT_SETTINGS_FIELD, show_default=True,
                      help="Code of amoCRM's settings field that holds the widget's settings JSON "
                           "(SETTINGS_FIELD). Keep the default to keep existing installations' settings."),
-        click.option("--notification-delay", type=int, default=cfg.DEFAULT_NOTIFICATION_DELAY, show_default=True,
+        click.option("--notification-delay", type=click.IntRange(1, cfg.MAX_NOTIFICATION_DELAY), default=cfg.DEFAULT_NOTIFICATION_DELAY, show_default=True,
                      help="Seconds between two 'server not responding' notifications (NOTIFICATION_DELAY)."),
-        click.option("--min-length-internal-number", type=int, default=cfg.DEFAULT_MIN_LENGTH_INTERNAL_NUMBER,
+        click.option("--min-length-internal-number", type=click.IntRange(1, cfg.MAX_MIN_LENGTH_INTERNAL_NUMBER), default=cfg.DEFAULT_MIN_LENGTH_INTERNAL_NUMBER,
                      show_default=True,
                      help="Characters to type before the panel's call button is enabled "
                           "(MIN_LENGTH_INTERNAL_NUMBER).")
@@ -74,37 +90,83 @@ def make_config(dev: bool, out_dir: Path, version: str, force_version: bool, set
             out_dir=out_dir.resolve(),
             version=cfg.check_version(version, force_version),
             settings_field=cfg.check_settings_field(settings_field),
-            notification_delay=cfg.check_positive("--notification-delay", notification_delay),
-            min_length_internal_number=cfg.check_positive("--min-length-internal-number",
-                                                          min_length_internal_number),
+            notification_delay=cfg.check_range("--notification-delay", notification_delay,
+                                               cfg.MAX_NOTIFICATION_DELAY),
+            min_length_internal_number=cfg.check_range("--min-length-internal-number", min_length_internal_number,
+                                                       cfg.MAX_MIN_LENGTH_INTERNAL_NUMBER),
         )
     except BuildError as error:
         raise click.BadParameter(error.problem, param_hint=error.path) from None
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--prod", "mode", flag_value="prod", help="Release build: minified, no debug logging.")
-@click.option("--dev", "mode", flag_value="dev",
+class _Cli(click.Group):
+    """The command group; an unexpected error (a bug, not bad input) is one line, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:
+            if ctx.params.get("debug"):
+                raise
+            click.secho(f"Internal error (a bug in the build, not in your input): {type(error).__name__}: {error}. "
+                        "Run again with --debug to see the traceback.", fg="red", err=True)
+            ctx.exit(1)
+
+
+def _reject_options_before_serve(ctx: click.Context) -> None:
+    """``build.py --version 2.0.0 serve`` would silently build 1.0.0: the options belong after ``serve``."""
+    given = [param.opts[0] for param in ctx.command.params
+             if param.name != "debug" and ctx.get_parameter_source(param.name or "") != ParameterSource.DEFAULT]
+    if given:
+        raise click.UsageError(f"{', '.join(given)} before '{ctx.invoked_subcommand}' would be ignored: "
+                               f"put the options after it ({ctx.info_name} {ctx.invoked_subcommand} --help)")
+
+
+@click.group(cls=_Cli, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--prod", is_flag=True, help="Release build: minified, no debug logging.")
+@click.option("--dev", is_flag=True,
               help="Development build: readable script.js that logs every callback and request at debug "
                    "level; also leaves the unpacked archive in <out-dir>/widget/.")
+@click.option("--debug", is_flag=True, help="Show the Python traceback of an internal error.")
 @_options
 @click.pass_context
-def cli(ctx: click.Context, mode: str | None, **options: object) -> None:
+def cli(ctx: click.Context, prod: bool, dev: bool, debug: bool, **options: object) -> None:
     """Build widget.zip for amoCRM from widget_src/ (Python, via Transcrypt) and blank/.
 
     Stages: transpile, link (one AMD script.js), minify (--prod), i18n, manifest, images,
     archive. Upload the resulting build/widget.zip to amoCRM as a private integration.
+
+    Exit codes: 0 built, 1 bad input (the message names the file and the problem) or an
+    internal error, 2 a usage error (a bad or missing option).
     """
     if ctx.invoked_subcommand is not None:
+        _reject_options_before_serve(ctx)
         return
-    if mode is None:
-        raise click.UsageError("choose --prod (release) or --dev (development build)")
-    run_build(make_config(mode == "dev", **options))  # type: ignore[arg-type]
+    if prod == dev:
+        raise click.UsageError("choose one of --prod (release) or --dev (development build)"
+                               + (", not both" if prod else ""))
+    run_build(make_config(dev, **options))  # type: ignore[arg-type]
+
+
+def _check_backend_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An http(s) URL with a host, checked when serve starts rather than at the first proxied request."""
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise click.BadParameter(f"{value!r} is not an http:// or https:// URL with a host")
+    try:
+        parts.port  # noqa: B018 - reading it validates the port
+    except ValueError as error:
+        raise click.BadParameter(f"{value!r}: {error}") from None
+    return value
 
 
 @cli.command()
-@click.option("--port", type=int, default=8800, show_default=True, help="Port of the sandbox page (0: any free port).")
-@click.option("--backend-url", default=None,
+@click.option("--port", type=click.IntRange(0, 65535), default=8800, show_default=True, help="Port of the sandbox page (0: any free port).")
+@click.option("--backend-url", default=None, callback=_check_backend_url,
               help="URL of a real AsteriskNG server to proxy to. Default: an embedded demo backend.")
 @click.option("--user-id", type=int, default=7461242, show_default=True, help="The emulated amoCRM user's id.")
 @click.option("--user-email", default="agent@example.com", show_default=True,
@@ -122,15 +184,22 @@ def serve(port: int, backend_url: str | None, user_id: int, user_email: str, loc
     contact list, settings modal, notification tray, a control strip for the demo backend),
     and rebuilds whenever widget_src/ or blank/ change: reload the page to get the new build.
     """
-    from sandbox.run import start_sandbox
+    from sandbox.run import START_ERRORS, start_problem, start_sandbox, stop_on_sigterm
 
+    stop_on_sigterm()  # before the first build, so a kill mid-build still removes its staging folder
     config = None
     if archive is None:
         options["out_dir"] = Path(str(options["out_dir"])) / "sandbox"
         config = make_config(True, **options)  # type: ignore[arg-type]
         run_build(config)
         archive = config.zip_path
-    running = start_sandbox(archive, backend_url, port=port, user_id=user_id, user_email=user_email, locale=locale)
+    try:
+        running = start_sandbox(archive, backend_url, port=port, user_id=user_id, user_email=user_email,
+                                locale=locale)
+    except START_ERRORS as error:
+        message, code = start_problem(error)
+        click.secho(message, fg="red", err=True)
+        sys.exit(code)
     click.echo(f"amoCRM sandbox: {running.url}")
     click.echo(f"  backend: {running.sandbox.backend_url}" + (" (demo)" if running.backend else ""))
     try:

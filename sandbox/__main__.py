@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sandbox.archive import ArchiveError
-from sandbox.run import run_sandbox
+from sandbox.run import START_ERRORS, run_sandbox, start_problem
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,12 +35,10 @@ def main(argv: list[str] | None = None) -> int:
             locale=args.locale,
             log_requests=args.verbose,
         )
-    except ArchiveError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"error: cannot start the sandbox: {exc}", file=sys.stderr)
-        return 1
+    except START_ERRORS as exc:
+        message, code = start_problem(exc)
+        print(message, file=sys.stderr)
+        return code
     return 0
 
 

@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sandbox.archive import ArchiveError
 from sandbox.server import SandboxServer
+
+# What can go wrong starting a sandbox because of its options (not a bug): see start_problem.
+START_ERRORS = (ArchiveError, OSError, OverflowError)
 
 
 @dataclass
@@ -81,15 +85,28 @@ def run_sandbox(archive_path: str | Path, backend_url: str | None = None, **opti
     else:
         print(f"  backend:        {running.sandbox.backend_url}")
     print("Press Ctrl-C to stop.", flush=True)
-    if threading.current_thread() is threading.main_thread():
-        # Stop as cleanly on `kill` (SIGTERM) as on Ctrl-C.
-        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    stop_on_sigterm()
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
         print("\nstopping", flush=True)
     finally:
         running.stop()
+
+
+def start_problem(error: BaseException) -> tuple[str, int]:
+    """The one-line message and exit code for one of :data:`START_ERRORS` (shared by both CLIs)."""
+    if isinstance(error, ArchiveError):
+        return f"error: {error}", 2
+    if isinstance(error, OverflowError):  # the socket layer's word for a port outside 0-65535
+        return f"error: cannot start the sandbox: the port must be 0 to 65535 ({error})", 2
+    return f"error: cannot start the sandbox: {error}", 1
+
+
+def stop_on_sigterm() -> None:
+    """Stop as cleanly on ``kill`` (SIGTERM, a process manager, a test) as on Ctrl-C."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
 
 
 def _raise_keyboard_interrupt(signum: int, frame: object) -> None:

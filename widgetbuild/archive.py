@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import tempfile
 import zipfile
-from pathlib import Path
 
 from widgetbuild.errors import BuildError
 
@@ -35,36 +31,3 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
             info.create_system = 3  # Unix, whatever machine builds it
             archive.writestr(info, files[name])
     return buffer.getvalue()
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` at once: a failed write leaves the old file (or none)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def write_tree(root: Path, files: dict[str, bytes]) -> None:
-    """Leave the archive's contents unpacked under ``root`` (``--dev``), replacing an older tree."""
-    root.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
-    for name, data in files.items():
-        target = staging / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-    staging.chmod(0o755)
-    old = root.with_name(f".{root.name}.old")
-    if old.exists():  # left by an interrupted build
-        shutil.rmtree(old)
-    if root.exists():
-        root.rename(old)
-    staging.rename(root)
-    if old.exists():
-        shutil.rmtree(old)

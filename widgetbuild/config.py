@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from widgetbuild.errors import BuildError
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from widgetbuild.paths import PROJECT_ROOT
 
 # The widget's version is the project's: one number, in pyproject.toml.
 DEFAULT_VERSION: str = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
@@ -23,6 +22,14 @@ SUPPORTED_MAJOR = 1
 _VERSION_RE = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 # The settings field is an amoCRM field code and a CSS attribute value in `input[name=...]`.
 _FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+MAX_FIELD_LENGTH = 64
+# The widget reads the field as a key of a JavaScript object: a name Object.prototype already
+# has (or a dunder like __proto__) would read the prototype's member instead of the setting.
+_OBJECT_MEMBERS = {"constructor", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString",
+                   "toString", "valueOf"}
+# Upper bounds: beyond them a value is a typo (a day between notifications, a 32-digit extension).
+MAX_NOTIFICATION_DELAY = 24 * 60 * 60
+MAX_MIN_LENGTH_INTERNAL_NUMBER = 32
 
 
 @dataclass(frozen=True)
@@ -85,11 +92,16 @@ def check_settings_field(name: str) -> str:
     """Return ``name`` if it can serve as amoCRM's settings field code."""
     if not _FIELD_RE.fullmatch(name):
         raise BuildError("--settings-field", f"{name!r} is not a valid field code (letters, digits, '_')")
+    if len(name) > MAX_FIELD_LENGTH:
+        raise BuildError("--settings-field", f"is {len(name)} characters long; at most {MAX_FIELD_LENGTH}")
+    if name.startswith("__") or name in _OBJECT_MEMBERS:
+        raise BuildError("--settings-field", f"{name!r} is a member of every JavaScript object (or a dunder): "
+                                             "choose another name")
     return name
 
 
-def check_positive(option: str, value: int) -> int:
-    """Return ``value`` if it is at least 1."""
-    if value < 1:
-        raise BuildError(option, f"must be at least 1, got {value}")
+def check_range(option: str, value: int, highest: int) -> int:
+    """Return ``value`` if it is from 1 to ``highest``."""
+    if not 1 <= value <= highest:
+        raise BuildError(option, f"must be from 1 to {highest}, got {value}")
     return value

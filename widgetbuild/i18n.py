@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from widgetbuild.errors import BuildError
+from widgetbuild.paths import shown
 from widgetbuild.source_rules import iter_sources, parse_source
 from widgetbuild.templating import render_json
 
@@ -42,7 +43,7 @@ def load_locales(i18n_dir: Path, context: dict[str, Any]) -> dict[str, Any]:
     for locale, flat in flats.items():
         for key in sorted(every_key - set(flat)):
             others = ", ".join(sorted(o for o in flats if key in flats[o]))
-            problems.append(f"{i18n_dir / (locale + '.json')}: missing key {key!r} (present in {others})")
+            problems.append(f"{shown(i18n_dir / (locale + '.json'))}: missing key {key!r} (present in {others})")
     if problems:
         raise BuildError(i18n_dir, "locale files differ in their keys:\n  " + "\n  ".join(problems))
     return trees
@@ -75,8 +76,8 @@ def code_keys(source_dir: Path) -> dict[str, tuple[Path, int]]:
     """
     keys: dict[str, tuple[Path, int]] = {}
     for path in iter_sources(source_dir):
-        shown = str(path.relative_to(source_dir.parent))
-        for call in _calls_outside_wrapper(parse_source(path, shown)):
+        display = str(path.relative_to(source_dir.parent))
+        for call in _calls_outside_wrapper(parse_source(path, display)):
             argument = call.args[0]
             if not (isinstance(argument, ast.Constant) and isinstance(argument.value, str)):
                 name = call.func.id if isinstance(call.func, ast.Name) else call.func.attr

@@ -35,6 +35,10 @@ def open_image(path: Path) -> Image.Image:
         with Image.open(path) as image:
             image.load()
             return image.copy()
+    except Image.DecompressionBombError:
+        # Pillow refuses to decode more pixels than its limit: a tiny file can claim gigabytes.
+        raise BuildError(path, f"the image has more than {Image.MAX_IMAGE_PIXELS * 2:,} pixels (Pillow's "
+                               "decompression-bomb limit): use a master of a few thousand pixels a side") from None
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise BuildError(path, f"cannot decode the image ({error})") from None
 

@@ -11,14 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from widgetbuild.archive import check_sizes, write_atomically, write_tree, zip_bytes
+from widgetbuild.archive import check_sizes, zip_bytes
 from widgetbuild.config import BuildConfig
+from widgetbuild.errors import BuildError
 from widgetbuild.i18n import check_code_keys, load_locales
 from widgetbuild.images import make_logos, tour_images
 from widgetbuild.link import link
 from widgetbuild.manifest import render_manifest, validate_manifest
 from widgetbuild.manifest import tour_images as manifest_tour_images
 from widgetbuild.minify import minify
+from widgetbuild.output import check_out_dir, publish
+from widgetbuild.paths import shown
 from widgetbuild.transpile import ENTRY_MODULE, transpile
 
 ENTRY_FUNCTION = "make_callbacks"
@@ -51,6 +54,7 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
 
     ``progress(stage, seconds, detail)`` is called after each stage.
     """
+    check_out_dir(config)  # before the work, not after it
     timings: dict[str, float] = {}
 
     def report(name: str, seconds: float, detail: str) -> None:
@@ -102,10 +106,11 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
     def archive() -> bytes:
         check_sizes(files)
         data = zip_bytes(files)
-        write_atomically(config.zip_path, data)
-        if config.dev:
-            write_tree(config.unpacked_dir, files)
+        try:
+            publish(config.zip_path, data, config.unpacked_dir if config.dev else None, files)
+        except OSError as error:
+            raise BuildError(error.filename or config.out_dir, f"cannot write the output ({error.strerror})") from None
         return data
 
-    stage("archive", archive, lambda data: f"{config.zip_path} ({len(data):,} bytes)")
+    stage("archive", archive, lambda data: f"{shown(config.zip_path)} ({len(data):,} bytes)")
     return BuildResult(config.zip_path, files, timings)

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from widgetbuild.errors import BuildError
+from widgetbuild.textfile import read_text
 
 # Transcrypt tries to transpile CPython's own stdlib for these and aborts.
-_UNSUPPORTED_MODULES = {"__future__", "enum", "json", "abc", "functools", "collections", "dataclasses", "typing", "asyncio"}
+UNSUPPORTED_MODULES = {"__future__", "enum", "json", "abc", "functools", "collections", "dataclasses", "typing", "asyncio"}
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def _kwargs_lines(tree: ast.Module) -> list[tuple[int, int]]:
     return ranges
 
 
-def _skipped_lines(source: str) -> list[tuple[int, int]]:
+def skipped_lines(source: str) -> list[tuple[int, int]]:
     """Line ranges inside ``# __pragma__ ('skip')`` comments: code only CPython sees."""
     ranges, start = [], None
     for number, text in enumerate(source.splitlines(), 1):
@@ -74,6 +75,10 @@ def _skipped_lines(source: str) -> list[tuple[int, int]]:
 
 def _inside(line: int, ranges: list[tuple[int, int]]) -> bool:
     return any(first <= line <= last for first, last in ranges)
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 class _Checker(ast.NodeVisitor):
@@ -112,8 +117,9 @@ class _Checker(ast.NodeVisitor):
         if isinstance(node.func, ast.Attribute) and node.func.attr == "format":
             self.report(node, "str.format is String.prototype.format in the browser, which a host page may have "
                               "replaced: concatenate with + and str()")
-        if (isinstance(node.func, ast.Name) and node.func.id == "isinstance" and len(node.args) == 2
-                and isinstance(node.args[1], ast.Name) and node.args[1].id == "dict"):
+        if isinstance(node.func, ast.Name) and node.func.id == "isinstance" and len(node.args) == 2 and any(
+                isinstance(kind, ast.Name) and kind.id == "dict"
+                for kind in (node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]])):
             self.report(node, "isinstance(x, dict) is False for plain JavaScript objects (JSON): "
                               "use jscompat.is_object")
         if isinstance(node.func, ast.Name) and node.func.id == "print":
@@ -128,8 +134,9 @@ class _Checker(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Compare(self, node: ast.Compare) -> None:
-        for op, right in zip(node.ops, node.comparators):
-            if isinstance(op, (ast.Is, ast.IsNot)) and isinstance(right, ast.Constant) and right.value is None:
+        lefts = [node.left, *node.comparators]
+        for op, left, right in zip(node.ops, lefts, node.comparators):
+            if isinstance(op, (ast.Is, ast.IsNot)) and any(_is_none(side) for side in (left, right)):
                 self.report(node, "'is None' is False for JavaScript's undefined: compare with '== None'")
         self.generic_visit(node)
 
@@ -162,13 +169,13 @@ class _Checker(ast.NodeVisitor):
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         if node.level:
             self.report(node, "relative imports are silently dropped by Transcrypt: import by the full name")
-        elif (node.module or "").split(".")[0] in _UNSUPPORTED_MODULES:
+        elif (node.module or "").split(".")[0] in UNSUPPORTED_MODULES:
             self.report(node, f"module {node.module!r} cannot be transpiled (put type-only imports in a skip pragma)")
         self.generic_visit(node)
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            if alias.name.split(".")[0] in _UNSUPPORTED_MODULES:
+            if alias.name.split(".")[0] in UNSUPPORTED_MODULES:
                 self.report(node, f"module {alias.name!r} cannot be transpiled by Transcrypt")
 
     def visit_Delete(self, node: ast.Delete) -> None:
@@ -193,7 +200,7 @@ class _Checker(ast.NodeVisitor):
 def parse_source(path: Path, display: str) -> ast.Module:
     """The syntax tree of a widget module; a syntax error is a :class:`BuildError` with its line."""
     try:
-        return ast.parse(path.read_text(encoding="utf-8"), filename=display)
+        return ast.parse(read_text(path, display), filename=display)
     except SyntaxError as error:
         raise BuildError(display, f"Python syntax error: {error.msg}", error.lineno) from None
 
@@ -201,12 +208,12 @@ def parse_source(path: Path, display: str) -> ast.Module:
 def check_source(path: Path, display: str | None = None) -> list[Violation]:
     """Every rule ``path`` breaks; a syntax error is reported as one violation."""
     shown = Path(display or path)
-    source = path.read_text(encoding="utf-8")
+    source = read_text(path, shown)
     try:
         tree = ast.parse(source, filename=str(shown))
     except SyntaxError as error:
         return [Violation(shown, error.lineno or 0, f"Python syntax error: {error.msg}")]
-    checker = _Checker(_kwargs_lines(tree), _skipped_lines(source))
+    checker = _Checker(_kwargs_lines(tree), skipped_lines(source))
     checker.visit(tree)
     return [Violation(shown, line, message) for line, message in sorted(checker.found)]
 

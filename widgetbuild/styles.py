@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from widgetbuild.errors import BuildError
+from widgetbuild.textfile import read_text
 
 PREFIX = ".asng-"
 # The first compound selector must carry a widget class (optionally with a tag: a.asng-link).
@@ -25,6 +26,22 @@ def _check_selectors(selectors: str, path: Path, line: int) -> None:
                                    "with ~ or +): it would restyle amoCRM", line)
 
 
+def _refuse_statement_at_rules(text: str, start: int, end: int, path: Path, whole: bool = False) -> None:
+    """Fail, at its own line, on a statement at-rule in ``text[start:end]``.
+
+    @import, @charset, @font-face …: nothing external or global may reach amoCRM's page.
+    Only the statements closed by ';' are checked unless ``whole``: the rest is a block's head.
+    """
+    parts = text[start:end].split(";")
+    offset = start
+    for part in parts if whole else parts[:-1]:
+        stripped = part.lstrip()
+        if stripped.startswith("@"):
+            at = offset + len(part) - len(stripped)
+            raise BuildError(path, f"unsupported at-rule {stripped.split()[0]!r}", text.count("\n", 0, at) + 1)
+        offset += len(part) + 1
+
+
 def check_scoped(css: str, path: Path) -> None:
     """Fail unless every rule's selectors start with the prefix (inside @media too)."""
     text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), css)
@@ -32,18 +49,14 @@ def check_scoped(css: str, path: Path) -> None:
     position = 0
     for match in re.finditer(r"[{}]", text):
         line = text.count("\n", 0, match.start()) + 1
-        head = text[position:match.start()].strip()
-        position = match.end()
+        start, position = position, match.end()
+        _refuse_statement_at_rules(text, start, match.start(), path)
         if match.group(0) == "}":
             if not depth_kinds:
                 raise BuildError(path, "unbalanced '}'", line)
             depth_kinds.pop()
             continue
-        statements = [part.strip() for part in head.split(";")]
-        for statement in statements[:-1]:
-            if statement.startswith("@"):  # @import, @charset, @font-face …: nothing external or global
-                raise BuildError(path, f"unsupported at-rule {statement.split()[0]!r}", line)
-        head = statements[-1]  # what precedes the block (earlier parts are declarations)
+        head = text[start:match.start()].split(";")[-1].strip()  # what precedes the block
         inside_keyframes = "keyframes" in depth_kinds
         if head.startswith(("@media", "@supports")):
             depth_kinds.append("group")
@@ -58,16 +71,14 @@ def check_scoped(css: str, path: Path) -> None:
             if not inside_keyframes:
                 _check_selectors(head, path, line)
             depth_kinds.append("rule")
+    _refuse_statement_at_rules(text, position, len(text), path, whole=True)  # after the last block
     if depth_kinds:
         raise BuildError(path, "unbalanced '{': a block is not closed")
 
 
 def load_styles(path: Path) -> str:
     """The checked stylesheet, without comments and needless whitespace."""
-    try:
-        css = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BuildError(path, "the widget's stylesheet is missing") from None
+    css = read_text(path)
     check_scoped(css, path)
     compact = _COMMENT.sub("", css)
     compact = re.sub(r"\s+", " ", compact)

@@ -9,6 +9,7 @@ from typing import Any
 import jinja2
 
 from widgetbuild.errors import BuildError
+from widgetbuild.textfile import read_text
 
 
 def _json_filter(value: Any) -> str:
@@ -23,14 +24,7 @@ def render_json(path: Path, context: dict[str, Any]) -> Any:
     Template syntax errors, undefined variables and invalid JSON all become a
     :class:`BuildError` naming the file (and the line where Jinja or JSON knows it).
     """
-    try:
-        source = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BuildError(path, "file is missing") from None
-    except UnicodeDecodeError as error:
-        raise BuildError(path, f"not UTF-8 text ({error.reason} at byte {error.start})") from None
-    if source.startswith("\ufeff"):
-        raise BuildError(path, "starts with a byte-order mark; amoCRM wants UTF-8 without BOM")
+    source = read_text(path)
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
     environment.filters["json"] = _json_filter
     try:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from widgetbuild.config import BuildConfig
 from widgetbuild.errors import BuildError
+from widgetbuild.imports import check_imports
 from widgetbuild.source_rules import check_tree
 from widgetbuild.styles import load_styles
 
@@ -37,6 +38,7 @@ def stage_sources(config: BuildConfig, staging: Path) -> Path:
     if not (config.source_dir / f"{ENTRY_MODULE}.py").is_file():
         raise BuildError(config.source_dir / f"{ENTRY_MODULE}.py", "the widget's entry module is missing")
     check_tree(config.source_dir, config.source_dir.parent)
+    check_imports(config.source_dir, Path(config.source_dir.name))
     target = staging / "widget_src"
     shutil.copytree(config.source_dir, target, ignore=shutil.ignore_patterns("__pycache__", "__target__"))
     styles = load_styles(config.blank_dir / STYLESHEET)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from widgetbuild import archive
-from widgetbuild.archive import MAX_FILE_BYTES, check_sizes, write_atomically, write_tree, zip_bytes
+from widgetbuild import output
+from widgetbuild.archive import MAX_FILE_BYTES, check_sizes, zip_bytes
 from widgetbuild.errors import BuildError
+from widgetbuild.output import publish, write_atomically
 
 FILES = {"script.js": b"define([], function () {});\n", "manifest.json": b"{}\n", "i18n/ru.json": "{\"a\": \"б\"}".encode(),
          "images/logo.png": bytes(range(256)) * 4}
@@ -51,7 +52,7 @@ def test_a_failed_replace_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest
     def refuse(source: object, destination: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(archive.os, "replace", refuse)
+    monkeypatch.setattr(output.os, "replace", refuse)
     with pytest.raises(OSError, match="disk full"):
         write_atomically(target, b"new archive")
     assert target.read_bytes() == b"old archive"
@@ -84,12 +85,16 @@ def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def write_tree(root: Path, files: dict[str, bytes]) -> None:
+    publish(root.parent / "widget.zip", b"zip", root, files)
+
+
 def test_write_tree_replaces_an_old_tree(tmp_path: Path) -> None:
     root = tmp_path / "build" / "widget"
     write_tree(root, {"script.js": b"old", "images/stale.png": b"stale"})
     write_tree(root, FILES)
     assert tree(root) == FILES
-    assert [p.name for p in root.parent.iterdir()] == ["widget"]
+    assert sorted(p.name for p in root.parent.iterdir()) == ["widget", "widget.zip"]
 
 
 def test_write_tree_cleans_up_a_leftover_old_tree_when_there_is_no_tree(tmp_path: Path) -> None:
@@ -97,7 +102,7 @@ def test_write_tree_cleans_up_a_leftover_old_tree_when_there_is_no_tree(tmp_path
     (tmp_path / ".widget.old" / "x").write_bytes(b"1")
     write_tree(tmp_path / "widget", FILES)
     assert tree(tmp_path / "widget") == FILES
-    assert [p.name for p in tmp_path.iterdir()] == ["widget"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["widget", "widget.zip"]
 
 
 def test_write_tree_survives_a_leftover_old_tree_next_to_a_tree(tmp_path: Path) -> None:
@@ -106,4 +111,27 @@ def test_write_tree_survives_a_leftover_old_tree_next_to_a_tree(tmp_path: Path) 
     (tmp_path / ".widget.old" / "x").write_bytes(b"1")
     write_tree(tmp_path / "widget", FILES)
     assert tree(tmp_path / "widget") == FILES
-    assert [p.name for p in tmp_path.iterdir()] == ["widget"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["widget", "widget.zip"]
+
+
+@pytest.mark.parametrize("leftover", [".widget.old", ".widget.x1y2", ".widget.zip.tmp123"])
+def test_a_leftover_of_an_interrupted_build_never_blocks_the_next(tmp_path: Path, leftover: str) -> None:
+    (tmp_path / leftover).mkdir()
+    (tmp_path / leftover / "x").write_bytes(b"1")
+    write_tree(tmp_path / "widget", FILES)
+    assert tree(tmp_path / "widget") == FILES
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["widget", "widget.zip"]
+
+
+def test_a_failed_publish_puts_the_old_tree_back_and_leaves_the_archive(tmp_path: Path) -> None:
+    """The archive is replaced last; when that fails, the tree swapped in before is rolled back."""
+    old = {"script.js": b"old"}
+    write_tree(tmp_path / "widget", old)
+    (tmp_path / "widget.zip").unlink()
+    (tmp_path / "widget.zip").mkdir()  # os.replace of a file onto a folder fails
+    (tmp_path / "widget.zip" / "keep").write_bytes(b"k")
+    with pytest.raises(OSError):
+        write_tree(tmp_path / "widget", FILES)
+    assert tree(tmp_path / "widget") == old
+    assert tree(tmp_path / "widget.zip") == {"keep": b"k"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["widget", "widget.zip"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import struct
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,6 +107,120 @@ def unknown_i18n_key(copy: ProjectCopy) -> Expected:
     ))
 
 
+def modules(copy: ProjectCopy) -> list[Path]:
+    """The widget's modules inside packages (picked by globbing: the layout may change)."""
+    return sorted(p for p in copy.source.glob("*/*.py") if p.name != "__init__.py")
+
+
+def display(copy: ProjectCopy, path: Path) -> str:
+    return path.relative_to(copy.root).as_posix()
+
+
+def dotted(copy: ProjectCopy, path: Path) -> str:
+    return ".".join(path.relative_to(copy.source).with_suffix("").parts)
+
+
+def cp1251_comment(copy: ProjectCopy) -> Expected:
+    module = modules(copy)[0]
+    line = append(module, "x_ = 1\n")
+    with module.open("ab") as stream:
+        stream.write("# Привет\n".encode("cp1251"))
+    return Expected(display(copy, module), line + 1, ("not UTF-8 text", "save the file as UTF-8"))
+
+
+def bom_in_python(copy: ProjectCopy) -> Expected:
+    module = modules(copy)[0]
+    module.write_bytes(b"\xef\xbb\xbf" + module.read_bytes())
+    return Expected(display(copy, module), 1, ("byte-order mark", "without BOM"))
+
+
+def cp1251_stylesheet(copy: ProjectCopy) -> Expected:
+    css = copy.blank / "widget.css"
+    css.write_bytes(css.read_bytes() + "/* ширина */\n".encode("cp1251"))
+    return Expected(str(css), css.read_bytes().count(b"\n"), ("not UTF-8 text",))
+
+
+def _replace_tour(copy: ProjectCopy, key: str, value: str) -> Expected:
+    """Replace the value of ``key`` (an object) in the manifest template by ``value``."""
+    template = copy.blank / "manifest.json.j2"
+    text = template.read_text(encoding="utf-8")
+    start = text.index(f'"{key}": {{')
+    depth, end = 0, start
+    for end in range(text.index("{", start), len(text)):
+        depth += {"{": 1, "}": -1}.get(text[end], 0)
+        if depth == 0:
+            break
+    template.write_text(text[:start] + f'"{key}": {value}' + text[end + 1:], encoding="utf-8")
+    return Expected(str(template), None, ())
+
+
+def tour_a_text(copy: ProjectCopy) -> Expected:
+    return dataclasses.replace(_replace_tour(copy, "tour", '"yes"'), fragments=("'tour' must be an object",))
+
+
+def tour_images_a_list(copy: ProjectCopy) -> Expected:
+    return dataclasses.replace(_replace_tour(copy, "tour_images", "[]"),
+                               fragments=("tour.tour_images must be an object",))
+
+
+def tour_image_outside_the_archive(copy: ProjectCopy) -> Expected:
+    template = copy.blank / "manifest.json.j2"
+    text = template.read_text(encoding="utf-8")
+    image = text[text.index('"/images/', text.index('"tour_images"')) + 1:]
+    image = image[:image.index('"')]
+    template.write_text(text.replace(f'"{image}"', f'"/nowhere/{image.rsplit("/", 1)[1]}"', 1), encoding="utf-8")
+    return Expected(str(template), None, (f"tour image /nowhere/{image.rsplit('/', 1)[1]} is not where the archive "
+                                          "puts it",))
+
+
+def missing_module(copy: ProjectCopy) -> Expected:
+    module = modules(copy)[0]
+    package = dotted(copy, module).split(".")[0]
+    line = append(module, f"from {package}.no_such_module import x\n")
+    where = f"{display(copy, module)}:{line}"
+    return Expected(display(copy, module), line,
+                    (f"no module '{package}.no_such_module' in widget_src (imported at {where})",))
+
+
+def standard_library(copy: ProjectCopy) -> Expected:
+    module = modules(copy)[0]
+    line = append(module, "import os\n")
+    return Expected(display(copy, module), line, ("module 'os' is Python's standard library, which is not available "
+                                                  "in the browser",))
+
+
+def missing_name(copy: ProjectCopy) -> Expected:
+    first, second = modules(copy)[:2]
+    line = append(first, f"from {dotted(copy, second)} import no_such_name\n")
+    return Expected(display(copy, first), line,
+                    (f"module '{dotted(copy, second)}' ({display(copy, second)}) has no name 'no_such_name'",))
+
+
+def import_cycle(copy: ProjectCopy) -> Expected:
+    package = modules(copy)[0].parent
+    name = ".".join(package.relative_to(copy.source).parts)
+    (package / "asng_cycle_a.py").write_text(f"from {name}.asng_cycle_b import b\n\n\ndef a():\n    return b()\n",
+                                             encoding="utf-8")
+    (package / "asng_cycle_b.py").write_text(f"x = 1\nfrom {name}.asng_cycle_a import a\n\n\ndef b():\n"
+                                             "    return a\n", encoding="utf-8")
+    return Expected(display(copy, package / "asng_cycle_b.py"), 2, (
+        f"import cycle of 'from … import' statements: {name}.asng_cycle_a -> {name}.asng_cycle_b -> "
+        f"{name}.asng_cycle_a",))
+
+
+def decompression_bomb(copy: ProjectCopy) -> Expected:
+    """A PNG header claiming 15000×15000 pixels: Pillow refuses it before reading any pixel."""
+    master = copy.blank / "images" / "master_square.png"
+    header = struct.pack(">IIBBBBB", 15000, 15000, 1, 0, 0, 0, 0)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    master.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b""))
+                       + chunk(b"IEND", b""))
+    return Expected(str(master), None, ("decompression-bomb limit",))
+
+
 @dataclass(frozen=True)
 class Case:
     breaker: Callable[[ProjectCopy], Expected]
@@ -121,6 +237,17 @@ CASES = {
     "python-syntax-error": Case(python_syntax_error, old_archive=True),
     "walrus": Case(walrus, old_archive=False),
     "unknown-i18n-key": Case(unknown_i18n_key, old_archive=True, dev=True),
+    "python-cp1251-comment": Case(cp1251_comment, old_archive=True, dev=True),
+    "python-bom": Case(bom_in_python, old_archive=True),
+    "css-cp1251-comment": Case(cp1251_stylesheet, old_archive=True, dev=True),
+    "manifest-tour-a-text": Case(tour_a_text, old_archive=True),
+    "manifest-tour-images-a-list": Case(tour_images_a_list, old_archive=False),
+    "manifest-tour-image-outside-archive": Case(tour_image_outside_the_archive, old_archive=True, dev=True),
+    "import-missing-module": Case(missing_module, old_archive=True, dev=True),
+    "import-standard-library": Case(standard_library, old_archive=True),
+    "import-missing-name": Case(missing_name, old_archive=True, dev=True),
+    "import-cycle": Case(import_cycle, old_archive=True),
+    "master-decompression-bomb": Case(decompression_bomb, old_archive=True, dev=True),
 }
 
 

@@ -12,7 +12,7 @@ from widgetbuild.config import (
     DEFAULT_SETTINGS_FIELD,
     DEFAULT_VERSION,
     BuildConfig,
-    check_positive,
+    check_range,
     check_settings_field,
     check_version,
 )
@@ -81,17 +81,30 @@ def test_a_settings_field_with_a_trailing_newline_is_refused() -> None:
         check_settings_field("jsonSettings\n")
 
 
-@pytest.mark.parametrize("value", [1, 2, 300, 10**6])
-def test_positive_values_pass(value: int) -> None:
-    assert check_positive("--notification-delay", value) == value
+@pytest.mark.parametrize("value", [1, 2, 300, 86400])
+def test_values_in_range_pass(value: int) -> None:
+    assert check_range("--notification-delay", value, 86400) == value
 
 
-@pytest.mark.parametrize("value", [0, -1, -300])
-def test_values_below_one_are_refused_naming_the_option(value: int) -> None:
+@pytest.mark.parametrize("value", [0, -1, -300, 86401, 10**9])
+def test_values_out_of_range_are_refused_naming_the_option(value: int) -> None:
     with pytest.raises(BuildError) as info:
-        check_positive("--min-length-internal-number", value)
+        check_range("--min-length-internal-number", value, 86400)
     assert info.value.path == "--min-length-internal-number"
-    assert info.value.problem == f"must be at least 1, got {value}"
+    assert info.value.problem == f"must be from 1 to 86400, got {value}"
+
+
+@pytest.mark.parametrize(("name", "fragment"), [
+    ("a" * 65, "65 characters long; at most 64"),
+    ("__proto__", "member of every JavaScript object"),
+    ("constructor", "member of every JavaScript object"),
+    ("__x", "member of every JavaScript object"),
+])
+def test_settings_fields_that_javascript_would_misread_or_too_long_are_refused(name: str, fragment: str) -> None:
+    with pytest.raises(BuildError) as info:
+        check_settings_field(name)
+    assert fragment in info.value.problem
+    assert check_settings_field("a" * 64) == "a" * 64
 
 
 def test_build_error_text() -> None:

@@ -98,6 +98,15 @@ BROKEN = [
      "tour image /images/tour_4_en.png has no source file in"),
     ("tour images for an undeclared locale", lambda m: m["tour"]["tour_images"].__setitem__("de", []),
      "tour.tour_images has images for undeclared locale 'de'"),
+    ("tour not an object", lambda m: m.__setitem__("tour", "yes"), "'tour' must be an object"),
+    ("tour images a list", lambda m: m["tour"].__setitem__("tour_images", []),
+     "tour.tour_images must be an object: locale -> list of image paths"),
+    ("tour images of a locale a text", lambda m: m["tour"]["tour_images"].__setitem__("en", "/images/tour_1_ru.png"),
+     "tour.tour_images.en must be a list of image paths"),
+    ("tour image outside the archive", lambda m: m["tour"]["tour_images"]["en"].append("/nowhere/tour_1_ru.png"),
+     "tour image /nowhere/tour_1_ru.png is not where the archive puts it: write /images/<file>"),
+    ("setting not an object", lambda m: m["settings"].__setitem__("jsonSettings", "text"),
+     "settings.jsonSettings must be an object"),
 ]
 
 
@@ -108,7 +117,7 @@ def test_a_broken_manifest_is_refused(manifest: dict[str, Any], locales: dict[st
     change(broken)
     with pytest.raises(BuildError) as info:
         validate(broken, locales)
-    assert info.value.path == str(PATH)
+    assert info.value.path == "blank/manifest.json.j2"
     assert problem in info.value.problem
 
 

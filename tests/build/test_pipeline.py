@@ -250,15 +250,19 @@ def test_cli_without_a_mode_is_a_usage_error(tmp_path: Path) -> None:
     result = invoke("--out-dir", str(tmp_path))
     assert result.exit_code == 2
     assert "Usage:" in result.stderr
-    assert "choose --prod (release) or --dev (development build)" in result.stderr
+    assert "choose one of --prod (release) or --dev (development build)" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
-        ("--notification-delay", "0", "must be at least 1, got 0"),
-        ("--min-length-internal-number", "-2", "must be at least 1, got -2"),
+        ("--notification-delay", "0", "0 is not in the range 1<=x<=86400"),
+        ("--notification-delay", "86401", "86401 is not in the range 1<=x<=86400"),
+        ("--min-length-internal-number", "-2", "-2 is not in the range 1<=x<=32"),
+        ("--settings-field", "__proto__", "'__proto__' is a member of every JavaScript object"),
+        ("--settings-field", "f" * 65, "is 65 characters long; at most 64"),
+        ("--out-dir", "", "must not be empty (that would be the current folder)"),
         ("--settings-field", "my-field", "'my-field' is not a valid field code"),
         ("--version", "1.0", "'1.0' is not a version of the form MAJOR.MINOR.PATCH"),
         ("--notification-delay", "soon", "'soon' is not a valid integer"),
@@ -272,16 +276,36 @@ def test_cli_refuses_bad_option_values(tmp_path: Path, option: str, value: str, 
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    (["--prod", "--dev"], "choose one of --prod (release) or --dev (development build), not both"),
+    (["--dev", "--prod"], "choose one of --prod (release) or --dev (development build), not both"),
+    (["--version", "abc", "serve"], "--version before 'serve' would be ignored: put the options after it"),
+    (["--prod", "serve"], "--prod before 'serve' would be ignored"),
+    (["serve", "--port", "70000"], "70000 is not in the range 0<=x<=65535"),
+    (["serve", "--port", "-1"], "-1 is not in the range 0<=x<=65535"),
+    (["serve", "--backend-url", "ftp://pbx"], "'ftp://pbx' is not an http:// or https:// URL with a host"),
+    (["serve", "--backend-url", "pbx.example.com"], "is not an http:// or https:// URL with a host"),
+    (["serve", "--backend-url", "http://pbx:99999"], "Port out of range"),
+])
+def test_cli_usage_errors_exit_2_before_building(tmp_path: Path, args: list[str], message: str) -> None:
+    out_dir = ["--out-dir", str(tmp_path / "out")]
+    result = invoke(*args, *out_dir) if args[0] == "serve" else invoke(*args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert message in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_cli_help_documents_every_option() -> None:
     result = invoke("--help")
     assert result.exit_code == 0
-    documented = ["--prod", "--dev", "--out-dir", "--version", "--force-version", "--settings-field",
+    documented = ["--prod", "--dev", "--debug", "--out-dir", "--version", "--force-version", "--settings-field",
                   "--notification-delay", "--min-length-internal-number", "--help"]
     for option in documented:
         assert re.search(rf"(^|[\s,]){re.escape(option)}(?![\w-])", result.stdout, re.MULTILINE), option
     declared = {opt for param in build_cli.cli.params for opt in param.opts if opt.startswith("--")}
     assert declared | {"--help"} == set(documented)
     text = " ".join(result.stdout.split())
-    for default in ("1.0.0", "jsonSettings", "300", "3"):
+    for default in ("1.0.0", "jsonSettings", "300; 1<=x<=86400", "3; 1<=x<=32"):
         assert f"[default: {default}]" in text
     assert "--force-version" in result.stdout.split("--version", 1)[1]

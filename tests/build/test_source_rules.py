@@ -35,6 +35,9 @@ RULES = [
     ("try:\n    pass\nexcept (ValueError, BaseException):\n    pass\n", 3, "'except BaseException'"),
     ("x = 1\nflag = x is None\n", 2, "'is None'"),
     ("x = 1\nflag = x is not None\n", 2, "'is None'"),
+    ("x = 1\nflag = None is x\n", 2, "'is None'"),
+    ("x = 1\nflag = 0 < x is None\n", 2, "'is None'"),
+    ("x = 1\nflag = isinstance(x, (list, dict))\n", 2, "isinstance(x, dict)"),
     ("items = [1]\nif (n := len(items)):\n    pass\n", 2, "walrus"),
     ("x = 1\nmatch x:\n    case 1:\n        pass\n", 2, "'match'"),
     ("x = 1\ndef f(a, /, b):\n    return a\n", 2, "positional-only"),
@@ -72,6 +75,7 @@ def test_each_rule_is_reported_at_its_line(tmp_path: Path, source: str, line: in
         "from core.protocol import OK\nimport core.jscompat\n",
         "class A:\n    name: str = ''\n",
         "f = lambda a: a\n",
+        "a = 1\nsame = a is a\nlisted = isinstance(a, (list, str))\n",
         "items = [1]\nitems.pop(0)\n",
     ],
 )

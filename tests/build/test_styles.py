@@ -18,6 +18,7 @@ PATH = Path("blank/widget.css")
     "@media (max-width: 600px) { .asng-panel { width: 100%; } }",
     "@keyframes asng-spin { from { opacity: 0; } to { opacity: 1; } }",
     "/* button { } */ .asng-a { }",
+    ".asng-a { color: red; background: url(a.png); }\n",
 ])
 def test_scoped_styles_pass(css: str) -> None:
     check_scoped(css, PATH)
@@ -30,7 +31,10 @@ def test_scoped_styles_pass(css: str) -> None:
     (".asng-a + * { }", 1, "siblings"),
     ("@media print {\n  body { display: none; }\n}", 2, "'body'"),
     ("@keyframes spin { to { opacity: 1; } }", 1, "asng-*"),
-    ("@import url(x.css);\n.asng-a { }", 2, "unsupported at-rule"),
+    ("@import url(x.css);\n.asng-a { }", 1, "unsupported at-rule '@import'"),
+    (".asng-a { }\n\n@import url(x.css);\n", 3, "unsupported at-rule '@import'"),
+    (".asng-a { }\n@charset 'utf-8'", 2, "unsupported at-rule '@charset'"),
+    (".asng-a { color: red; }\n@import 'x.css';\n.asng-b { }", 2, "unsupported at-rule '@import'"),
 ])
 def test_unscoped_styles_fail_naming_the_line(css: str, line: int, fragment: str) -> None:
     with pytest.raises(BuildError) as caught:
