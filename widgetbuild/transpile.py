@@ -38,11 +38,12 @@ def stage_sources(config: BuildConfig, staging: Path) -> Path:
     if not (config.source_dir / f"{ENTRY_MODULE}.py").is_file():
         raise BuildError(config.source_dir / f"{ENTRY_MODULE}.py", "the widget's entry module is missing")
     check_tree(config.source_dir, config.source_dir.parent)
-    check_imports(config.source_dir, Path(config.source_dir.name))
     target = staging / "widget_src"
     shutil.copytree(config.source_dir, target, ignore=shutil.ignore_patterns("__pycache__", "__target__"))
     styles = load_styles(config.blank_dir / STYLESHEET)
     (target / CONSTANTS_MODULE).write_text(constants_module(config, styles), encoding="utf-8")
+    # Checked in the staged copy: only there does the generated constants module exist.
+    check_imports(target, Path(config.source_dir.name))
     return target
 
 
