@@ -25,6 +25,7 @@ from widgetbuild import config as cfg
 from widgetbuild.errors import BuildError
 from widgetbuild.paths import shown
 from widgetbuild.pipeline import BuildResult, build
+from widgetbuild.platforms import DEFAULT_PLATFORM, PLATFORMS, check_locales
 
 
 def _print_stage(stage: str, seconds: float, detail: str) -> None:
@@ -60,8 +61,13 @@ class _OutDir(click.Path):
 def _options(func: Callable[..., None]) -> Callable[..., None]:
     """The build options shared by the build itself and ``serve``."""
     options = [
+        click.option("--platform", "platform_code", type=click.Choice(sorted(PLATFORMS)), default=DEFAULT_PLATFORM,
+                     show_default=True,
+                     help="amocrm: ru and en, archive widget.zip; kommo: en, es and pt, archive widget-kommo.zip."),
+        click.option("--locales", default=None,
+                     help="Ship only these of the platform's locales, comma-separated (e.g. en,es)."),
         click.option("--out-dir", type=_OutDir(), default=cfg.PROJECT_ROOT / "build",
-                     show_default="build", help="Where widget.zip (and, with --dev, the unpacked tree) is written."),
+                     show_default="build", help="Where the archive (and, with --dev, the unpacked tree) is written."),
         click.option("--version", "version", default=cfg.DEFAULT_VERSION, show_default=True,
                      help="Widget version for the manifest and the request headers. Backends reject a major "
                           "other than 1 (status 409), so that needs --force-version."),
@@ -69,10 +75,11 @@ def _options(func: Callable[..., None]) -> Callable[..., None]:
         click.option("--settings-field", default=cfg.DEFAULT_SETTINGS_FIELD, show_default=True,
                      help="Code of amoCRM's settings field that holds the widget's settings JSON "
                           "(SETTINGS_FIELD). Keep the default to keep existing installations' settings."),
-        click.option("--notification-delay", type=click.IntRange(1, cfg.MAX_NOTIFICATION_DELAY), default=cfg.DEFAULT_NOTIFICATION_DELAY, show_default=True,
+        click.option("--notification-delay", type=click.IntRange(1, cfg.MAX_NOTIFICATION_DELAY),
+                     default=cfg.DEFAULT_NOTIFICATION_DELAY, show_default=True,
                      help="Seconds between two 'server not responding' notifications (NOTIFICATION_DELAY)."),
-        click.option("--min-length-internal-number", type=click.IntRange(1, cfg.MAX_MIN_LENGTH_INTERNAL_NUMBER), default=cfg.DEFAULT_MIN_LENGTH_INTERNAL_NUMBER,
-                     show_default=True,
+        click.option("--min-length-internal-number", type=click.IntRange(1, cfg.MAX_MIN_LENGTH_INTERNAL_NUMBER),
+                     default=cfg.DEFAULT_MIN_LENGTH_INTERNAL_NUMBER, show_default=True,
                      help="Characters to type before the panel's call button is enabled "
                           "(MIN_LENGTH_INTERNAL_NUMBER).")
     ]
@@ -81,12 +88,15 @@ def _options(func: Callable[..., None]) -> Callable[..., None]:
     return func
 
 
-def make_config(dev: bool, out_dir: Path, version: str, force_version: bool, settings_field: str,
-                notification_delay: int, min_length_internal_number: int) -> cfg.BuildConfig:
+def make_config(dev: bool, platform_code: str, locales: str | None, out_dir: Path, version: str,
+                force_version: bool, settings_field: str, notification_delay: int,
+                min_length_internal_number: int) -> cfg.BuildConfig:
     """Validate the options into a :class:`BuildConfig`; exit 2 with the problem if one is bad."""
     try:
         return cfg.BuildConfig(
             dev=dev,
+            platform_code=platform_code,
+            locales=check_locales(PLATFORMS[platform_code], locales),
             out_dir=out_dir.resolve(),
             version=cfg.check_version(version, force_version),
             settings_field=cfg.check_settings_field(settings_field),

@@ -43,3 +43,10 @@ def prod_widget(tmp_path_factory: pytest.TempPathFactory) -> BuiltWidget:
     """The real ``--prod`` build of this checkout."""
     result = build(BuildConfig(dev=False, out_dir=tmp_path_factory.mktemp("prod-build")))
     return BuiltWidget(result.zip_path, result.files)
+
+
+@pytest.fixture(scope="session")
+def kommo_widget(tmp_path_factory: pytest.TempPathFactory) -> BuiltWidget:
+    """The real ``--prod --platform kommo`` build of this checkout."""
+    result = build(BuildConfig(dev=False, platform_code="kommo", out_dir=tmp_path_factory.mktemp("kommo-build")))
+    return BuiltWidget(result.zip_path, result.files)

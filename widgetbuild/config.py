@@ -9,6 +9,7 @@ from pathlib import Path
 
 from widgetbuild.errors import BuildError
 from widgetbuild.paths import PROJECT_ROOT
+from widgetbuild.platforms import DEFAULT_PLATFORM, PLATFORMS, Platform
 
 # The widget's version is the project's: one number, in pyproject.toml.
 DEFAULT_VERSION: str = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
@@ -44,6 +45,19 @@ class BuildConfig:
     out_dir: Path = PROJECT_ROOT / "build"
     source_dir: Path = PROJECT_ROOT / "widget_src"
     blank_dir: Path = PROJECT_ROOT / "blank"
+    platform_code: str = DEFAULT_PLATFORM
+    # The locales to ship (a subset of the platform's, in its order); empty: all of the platform's.
+    locales: tuple[str, ...] = ()
+
+    @property
+    def platform(self) -> Platform:
+        """The platform this build is for."""
+        return PLATFORMS[self.platform_code]
+
+    @property
+    def shipped_locales(self) -> tuple[str, ...]:
+        """The locales the archive holds and the manifest declares."""
+        return self.locales or self.platform.locales
 
     @property
     def mode(self) -> str:
@@ -52,8 +66,8 @@ class BuildConfig:
 
     @property
     def zip_path(self) -> Path:
-        """The archive to upload to amoCRM."""
-        return self.out_dir / "widget.zip"
+        """The archive to upload (``widget.zip`` for amoCRM, ``widget-kommo.zip`` for Kommo)."""
+        return self.out_dir / self.platform.archive_name
 
     @property
     def unpacked_dir(self) -> Path:

@@ -96,3 +96,11 @@ def check_code_keys(source_dir: Path, root: Path, trees: dict[str, Any]) -> None
                 problems.append(f"{path.relative_to(root)}:{line}: key {key!r} is not in i18n/{locale}.json")
     if problems:
         raise BuildError(source_dir.relative_to(root), "unknown i18n keys:\n  " + "\n  ".join(problems))
+
+
+def select_locales(trees: dict[str, Any], shipped: tuple[str, ...], i18n_dir: Path) -> dict[str, Any]:
+    """The locale trees to ship, in ``shipped``'s order; a shipped locale needs its file."""
+    missing = [locale for locale in shipped if locale not in trees]
+    if missing:
+        raise BuildError(i18n_dir, f"no locale file for {', '.join(missing)} ({', '.join(m + '.json' for m in missing)})")
+    return {locale: trees[locale] for locale in shipped}

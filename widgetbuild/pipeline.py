@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from widgetbuild.archive import check_sizes, zip_bytes
 from widgetbuild.config import BuildConfig
 from widgetbuild.errors import BuildError
-from widgetbuild.i18n import check_code_keys, load_locales
+from widgetbuild.i18n import check_code_keys, load_locales, select_locales
 from widgetbuild.images import make_logos, tour_images
 from widgetbuild.link import link
 from widgetbuild.manifest import render_manifest, validate_manifest
@@ -67,15 +67,17 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
         report(name, seconds, detail(value))
         return value
 
-    context = {"version": config.version, "settings_field": config.settings_field}
+    context = {"version": config.version, "settings_field": config.settings_field,
+               "platform": config.platform.title, "locales": list(config.shipped_locales)}
     blank = config.blank_dir
 
     def locales() -> dict[str, Any]:
-        trees = load_locales(blank / "i18n", context)
-        check_code_keys(config.source_dir, config.source_dir.parent, trees)
-        return trees
+        # Every locale file is checked (key parity, the code's keys), whichever platform is built.
+        every = load_locales(blank / "i18n", context)
+        check_code_keys(config.source_dir, config.source_dir.parent, every)
+        return select_locales(every, config.shipped_locales, blank / "i18n")
 
-    trees = stage("i18n", locales, lambda t: ", ".join(sorted(t)))
+    trees = stage("i18n", locales, lambda t: ", ".join(t))
 
     def manifest() -> dict[str, Any]:
         rendered = render_manifest(blank, context)

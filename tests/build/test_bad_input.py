@@ -83,7 +83,7 @@ def drop_ru_key(copy: ProjectCopy) -> Expected:
     assert line.rstrip().endswith(","), "the removed line must not be the last of its object"
     replace_once(ru, line, "")
     return Expected(str(copy.blank / "i18n"), None,
-                    (f"{ru}: missing key 'domain.amocrm.panel.no_contacts' (present in en)",))
+                    (f"{ru}: missing key 'domain.amocrm.panel.no_contacts' (present in en, es, pt)",))
 
 
 def python_syntax_error(copy: ProjectCopy) -> Expected:

@@ -15,7 +15,7 @@ from widgetbuild.i18n import load_locales
 from widgetbuild.manifest import render_manifest, text_keys, tour_images, validate_manifest
 
 BLANK = PROJECT_ROOT / "blank"
-CONTEXT = {"version": "1.0.0", "settings_field": "jsonSettings"}
+CONTEXT = {"version": "1.0.0", "settings_field": "jsonSettings", "platform": "amoCRM", "locales": ["ru", "en"]}
 PATH = BLANK / "manifest.json.j2"
 
 
@@ -26,7 +26,8 @@ def manifest() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def locales() -> dict[str, Any]:
-    return load_locales(BLANK / "i18n", CONTEXT)
+    every = load_locales(BLANK / "i18n", CONTEXT)
+    return {locale: every[locale] for locale in CONTEXT["locales"]}
 
 
 def validate(manifest: dict[str, Any], locales: dict[str, Any], **overrides: Any) -> None:

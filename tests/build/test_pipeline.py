@@ -236,7 +236,7 @@ def test_cli_builds_another_major_with_force(tmp_path: Path) -> None:
     details = {line.split()[0]: line.split(" s  ", 1)[1] for line in stages}
     assert re.fullmatch(r"\d+ modules", details["transpile"])
     assert re.fullmatch(r"[\d,]+ bytes", details["link"])
-    assert details["i18n"] == "en, ru"
+    assert details["i18n"] == "ru, en"
     assert details["manifest"] == "version 2.0.0"
     assert details["images"] == "9 files"
     assert re.fullmatch(rf"{re.escape(str(tmp_path.resolve() / 'widget.zip'))} \([\d,]+ bytes\)", details["archive"])
@@ -299,7 +299,7 @@ def test_cli_usage_errors_exit_2_before_building(tmp_path: Path, args: list[str]
 def test_cli_help_documents_every_option() -> None:
     result = invoke("--help")
     assert result.exit_code == 0
-    documented = ["--prod", "--dev", "--debug", "--out-dir", "--version", "--force-version", "--settings-field",
+    documented = ["--prod", "--dev", "--debug", "--platform", "--locales", "--out-dir", "--version", "--force-version", "--settings-field",
                   "--notification-delay", "--min-length-internal-number", "--help"]
     for option in documented:
         assert re.search(rf"(^|[\s,]){re.escape(option)}(?![\w-])", result.stdout, re.MULTILINE), option

@@ -12,7 +12,7 @@ from widgetbuild.errors import BuildError
 from widgetbuild.i18n import check_code_keys, code_keys, flatten, load_locales
 from widgetbuild.templating import render_json
 
-CONTEXT = {"version": "1.2.3", "settings_field": "jsonSettings"}
+CONTEXT = {"version": "1.2.3", "settings_field": "jsonSettings", "platform": "amoCRM", "locales": ["ru", "en"]}
 
 
 def write(path: Path, text: str) -> Path:

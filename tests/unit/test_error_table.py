@@ -25,7 +25,7 @@ from widgetbuild.i18n import load_locales
 @cache
 def _english_tree() -> dict:
     config = BuildConfig()
-    return load_locales(config.blank_dir / "i18n", {"version": config.version,
+    return load_locales(config.blank_dir / "i18n", {"version": config.version, "platform": "amoCRM",
                                                     "settings_field": config.settings_field})["en"]
 
 
