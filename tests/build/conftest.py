@@ -1,4 +1,4 @@
-"""Fixtures of the build tests: the project on ``sys.path``, and copies of its inputs to break.
+"""Fixtures of the build tests: copies of the project's inputs to break.
 
 The real ``--prod`` and ``--dev`` builds come from ``tests/conftest.py`` (``prod_widget`` and
 ``dev_widget``), so every test layer shares them.
@@ -7,17 +7,13 @@ The real ``--prod`` and ``--dev`` builds come from ``tests/conftest.py`` (``prod
 from __future__ import annotations
 
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-if str(PROJECT_ROOT) not in sys.path:
-    sys.path.insert(0, str(PROJECT_ROOT))
-
 from widgetbuild.config import BuildConfig
+from widgetbuild.paths import PROJECT_ROOT
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,9 @@ PROBE = "core_probe"
 
 @pytest.fixture(scope="module")
 def probe_module() -> ModuleType:
-    sys.path.insert(0, str(HERE))
-    try:
-        import core_probe
+    from tests.differential import core_probe
 
-        return core_probe
-    finally:
-        sys.path.remove(str(HERE))
+    return core_probe
 
 
 @pytest.fixture(scope="module")
