@@ -12,7 +12,7 @@ Fixtures (override ``sandbox_archive`` / ``sandbox_options`` in a test module to
 * ``demo_backend``              a fresh ``DemoBackend`` on 127.0.0.1:0
 * ``sandbox_archive``           the widget archive to run (``$WIDGET_ARCHIVE``, else the ``dev_widget``
                                 build fixture if defined, else build/widget.zip)
-* ``sandbox_options``           extra ``SandboxServer`` keyword arguments (default ``{}``)
+* ``sandbox_options``           ``SandboxOptions`` fields for ``sandbox`` (default ``{}``)
 * ``sandbox``                   a started ``SandboxServer`` for ``sandbox_archive`` wired to ``demo_backend``
 * ``make_sandbox``              factory ``make_sandbox(archive, backend_url=None, **options)`` for odd setups
 * ``open_sandbox``              ``open_sandbox(query=None, *, sandbox=None, wait=True)`` → page at the host page,
@@ -41,6 +41,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from sandbox.demo_backend import DemoBackend
+from sandbox.options import SandboxOptions
 from sandbox.server import SandboxServer
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -181,7 +182,7 @@ def sandbox_archive(request: pytest.FixtureRequest) -> Path:
 
 @pytest.fixture
 def sandbox_options() -> dict[str, Any]:
-    """Extra SandboxServer keyword arguments (e.g. ``proxy_timeout``, ``locale``); override per module."""
+    """SandboxOptions fields (e.g. ``proxy_timeout``, ``locale``) for ``sandbox``; override per module."""
     return {}
 
 
@@ -191,7 +192,11 @@ def make_sandbox(demo_backend: Any) -> Iterator[Callable[..., SandboxServer]]:
     started: list[SandboxServer] = []
 
     def make(archive: str | Path, backend_url: str | None = None, **options: Any) -> SandboxServer:
-        server = SandboxServer(archive, backend_url or demo_backend.url, **options).start()
+        # Another backend's phonebook is not known here; the page then lists the demo phonebook.
+        phonebook = demo_backend.phonebook if backend_url is None else None
+        server = SandboxServer(
+            archive, backend_url or demo_backend.url, SandboxOptions(**options), phonebook=phonebook
+        ).start()
         started.append(server)
         return server
 
