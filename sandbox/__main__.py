@@ -23,7 +23,9 @@ def main(argv: list[str] | None = None) -> int:
         help="AsteriskNG endpoint for crm_post; without it an embedded demo backend is started",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=8800, help="port, 0 = any free port (default: %(default)s)")
+    parser.add_argument(
+        "--port", type=int, default=8800, help="port, 0 = any free port (default: %(default)s)"
+    )
     parser.add_argument(
         "--user-id", type=int, default=DEMO_USER_ID, help="amoCRM user id (default: %(default)s)"
     )

@@ -18,7 +18,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="python -m sandbox.demo_backend", description="In-memory demo AsteriskNG backend."
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8765, help="port to bind, 0 = any free port (default 8765)")
+    parser.add_argument("--port", type=int, default=8765,
+                        help="port to bind, 0 = any free port (default 8765)")
     parser.add_argument("--secret-key", default=DEMO_SECRET, help="required secret_key (default %(default)s)")
     parser.add_argument("--long-poll-seconds", type=float, default=9.0,
                         help="how long get_agent_status waits for a change (default 9.0)")

@@ -56,7 +56,8 @@ def _is_int(value: Any) -> bool:
 
 
 def _latency(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_LATENCY_SECONDS:
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not is_number or not 0 <= value <= MAX_LATENCY_SECONDS:
         raise ValueError(f"latency value must be seconds between 0 and {MAX_LATENCY_SECONDS:g}")
     return float(value)
 

@@ -321,7 +321,9 @@ class ProtocolHandler:
         record.status_code = reply.status_code
         return reply
 
-    def _faulted(self, request: Request | None, record: RequestRecord, config: ProtocolConfig) -> Reply | None:
+    def _faulted(
+        self, request: Request | None, record: RequestRecord, config: ProtocolConfig
+    ) -> Reply | None:
         # Faults that replace the whole answer. Latency first, so latency + drop makes a
         # server that is slow and then dies.
         method = request.method if request else None
@@ -399,7 +401,9 @@ class ProtocolHandler:
             return [c.to_wire() for c in found]
         return None
 
-    def _long_poll(self, agent: int, current_status: Any, record: RequestRecord, config: ProtocolConfig) -> Any:
+    def _long_poll(
+        self, agent: int, current_status: Any, record: RequestRecord, config: ProtocolConfig
+    ) -> Any:
         timeout = float(config.long_poll_seconds)
         raw = self.faults.take("agent_status_result", "get_agent_status")
         if raw is not None:

@@ -59,7 +59,9 @@ def protocol_url(backend: DemoBackend | str, secret: str | None = SECRET) -> str
     return url + "?" + urllib.parse.urlencode({"secret_key": secret})
 
 
-def post_form(backend: DemoBackend | str, fields: dict[str, str], secret: str | None = SECRET) -> dict[str, Any]:
+def post_form(
+    backend: DemoBackend | str, fields: dict[str, str], secret: str | None = SECRET
+) -> dict[str, Any]:
     """POST a form to the protocol endpoint; asserts HTTP 200 and returns the decoded JSON."""
     status, body, _ = post(protocol_url(backend, secret), urllib.parse.urlencode(fields).encode("utf-8"))
     assert status == 200

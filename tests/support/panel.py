@@ -107,7 +107,9 @@ def seconds_of(timer: str) -> int:
 SUBPIXEL = 1.0
 
 
-def assert_inside(box: dict[str, float], width: float = VIEWPORT["width"], height: float = VIEWPORT["height"]) -> None:
+def assert_inside(
+    box: dict[str, float], width: float = VIEWPORT["width"], height: float = VIEWPORT["height"]
+) -> None:
     """The box lies inside a ``width`` x ``height`` window (within SUBPIXEL)."""
     assert box["x"] >= 0 and box["y"] >= 0, box
     assert box["x"] + box["width"] < width + SUBPIXEL, (box, width)
