@@ -2,7 +2,7 @@
 
 Each test gets a fresh demo backend (long poll shortened to 2 s), a fresh sandbox page on a
 1280×800 viewport with clean localStorage, and fails on any page error, ``console.error`` or
-error recorded by the emulated host (``__sandbox.errors``). The agent is amouser_id 7461242.
+error recorded by the emulated host (``__sandbox.errors``). The agent is sandbox.defaults.DEMO_USER_ID.
 Texts are compared with the widget's own i18n files, in the locale the sandbox page uses
 (Russian by default, ``?locale=en`` for English).
 

@@ -19,9 +19,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sandbox.archive import ArchiveError
+from sandbox.defaults import DEMO_USER_ID
 from sandbox.server import SandboxServer
 
-USER_ID = 7461242
+USER_ID = DEMO_USER_ID
 
 FAKE_SCRIPT = r"""
 define(['jquery'], function ($) {

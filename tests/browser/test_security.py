@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from sandbox.defaults import DEMO_USER_ID
 from sandbox.demo_backend import DemoBackend
 from sandbox.demo_backend.phonebook import Contact, Phonebook
 
-AGENT = 7461242
+AGENT = DEMO_USER_ID
 PAYLOADS = [
     "<img src=x onerror=alert(1)>",
     '"><script>alert(2)</script>',

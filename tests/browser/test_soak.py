@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from sandbox.defaults import DEMO_USER_ID
 from sandbox.demo_backend import DemoBackend
 
-AGENT = 7461242
+AGENT = DEMO_USER_ID
 
 # Live timers and document/window listeners, counted by wrapping the browser's functions.
 COUNTERS_JS = """(() => {

@@ -30,13 +30,14 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
+from sandbox.defaults import DEMO_USER_ID
 from sandbox.demo_backend import DemoBackend
 from sandbox.server import SandboxServer
 from tests.support.waiting import wait_until
 from widgetbuild.config import BuildConfig
 from widgetbuild.pipeline import build
 
-USER_ID = 7461242
+USER_ID = DEMO_USER_ID
 USER_EMAIL = "agent@example.com"
 LONG_POLL_SECONDS = 1.0
 # The first phone number on the sandbox's contact card and its phonebook entry.

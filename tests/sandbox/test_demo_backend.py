@@ -242,7 +242,7 @@ def raw_post(backend: DemoBackend, body: bytes) -> dict[str, Any]:
     urllib.parse.urlencode({"json": "[1, 2]"}).encode(),
     urllib.parse.urlencode({"json": json.dumps({"headers": envelope("ping")["headers"]})}).encode(),
     urllib.parse.urlencode({"json": json.dumps({"content": envelope("ping")["content"]})}).encode(),
-    urllib.parse.urlencode({"json": json.dumps(envelope("ping", amouser_id="7461242"))}).encode(),
+    urllib.parse.urlencode({"json": json.dumps(envelope("ping", amouser_id=str(AGENT)))}).encode(),
     urllib.parse.urlencode({"json": json.dumps(envelope("ping", version=1))}).encode(),
     b"json=%FF%FE",
     json.dumps(envelope("ping")).encode(),  # a raw JSON body instead of form data
