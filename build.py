@@ -9,8 +9,9 @@ from __future__ import annotations
 import sys
 
 # Transcrypt 3.9.5 uses ast names that Python 3.14 removed; fail here, not deep in the transpiler.
-if not ((3, 10) <= sys.version_info[:2] < (3, 14)):
-    sys.exit(f"build.py needs Python 3.10 to 3.13 (Transcrypt 3.9.5); this is {sys.version.split()[0]}")
+# The lower bound is the project's (pyproject.toml's requires-python): typing.Self needs 3.11.
+if not ((3, 11) <= sys.version_info[:2] < (3, 14)):
+    sys.exit(f"build.py needs Python 3.11 to 3.13 (Transcrypt 3.9.5); this is {sys.version.split()[0]}")
 
 import threading
 import time
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 import click
 from click.core import ParameterSource
 
+from sandbox.defaults import DEMO_USER_EMAIL, DEMO_USER_ID
 from widgetbuild import config as cfg
 from widgetbuild.errors import BuildError
 from widgetbuild.paths import shown
@@ -178,8 +180,9 @@ def _check_backend_url(ctx: click.Context, param: click.Parameter, value: str | 
 @click.option("--port", type=click.IntRange(0, 65535), default=8800, show_default=True, help="Port of the sandbox page (0: any free port).")
 @click.option("--backend-url", default=None, callback=_check_backend_url,
               help="URL of a real AsteriskNG server to proxy to. Default: an embedded demo backend.")
-@click.option("--user-id", type=int, default=7461242, show_default=True, help="The emulated amoCRM user's id.")
-@click.option("--user-email", default="agent@example.com", show_default=True,
+@click.option("--user-id", type=int, default=DEMO_USER_ID, show_default=True,
+              help="The emulated amoCRM user's id.")
+@click.option("--user-email", default=DEMO_USER_EMAIL, show_default=True,
               help="The emulated amoCRM user's e-mail.")
 @click.option("--locale", type=click.Choice(["ru", "en"]), default="ru", show_default=True,
               help="The emulated amoCRM account's language.")
@@ -194,6 +197,7 @@ def serve(port: int, backend_url: str | None, user_id: int, user_email: str, loc
     contact list, settings modal, notification tray, a control strip for the demo backend),
     and rebuilds whenever widget_src/ or blank/ change: reload the page to get the new build.
     """
+    from sandbox.options import SandboxOptions
     from sandbox.run import START_ERRORS, start_problem, start_sandbox, stop_on_sigterm
 
     stop_on_sigterm()  # before the first build, so a kill mid-build still removes its staging folder
@@ -203,9 +207,9 @@ def serve(port: int, backend_url: str | None, user_id: int, user_email: str, loc
         config = make_config(True, **options)  # type: ignore[arg-type]
         run_build(config)
         archive = config.zip_path
+    sandbox_options = SandboxOptions(port=port, user_id=user_id, user_email=user_email, locale=locale)
     try:
-        running = start_sandbox(archive, backend_url, port=port, user_id=user_id, user_email=user_email,
-                                locale=locale)
+        running = start_sandbox(archive, backend_url, sandbox_options)
     except START_ERRORS as error:
         message, code = start_problem(error)
         click.secho(message, fg="red", err=True)

@@ -27,13 +27,14 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Page, sync_playwright
 
+from sandbox.defaults import DEMO_USER_ID
 from sandbox.run import start_sandbox
 from widgetbuild.config import BuildConfig
 from widgetbuild.pipeline import build
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-USER = 7461242
+USER = DEMO_USER_ID
 CHANGE_GAP_MS = 300
 
 # Times, in the page, from the control request (sent from the page) to the panel showing the change.
@@ -120,7 +121,7 @@ def measure(page: Page, backend, changes: int, idle_seconds: float) -> dict[str,
 
 
 def run_archive(browser, archive: Path, changes: int, idle_seconds: float) -> dict[str, str]:
-    running = start_sandbox(archive, port=0)
+    running = start_sandbox(archive)
     try:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
         page.goto(running.url + "?reset=1&controls=0")

@@ -69,7 +69,9 @@ class ArchiveSnapshot:
         settings = self.manifest.get("settings")
         if not isinstance(settings, dict) or not settings:
             return [DEFAULT_SETTINGS_FIELD]
-        texty = [k for k, v in settings.items() if isinstance(v, dict) and v.get("type") in _TEXT_SETTING_TYPES]
+        texty = [
+            k for k, v in settings.items() if isinstance(v, dict) and v.get("type") in _TEXT_SETTING_TYPES
+        ]
         rest = [k for k in settings if k not in texty]
         return texty + rest
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import urllib.parse
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sandbox.archive import ArchiveSnapshot
+from sandbox.defaults import DEMO_SECRET, DEMO_USER_NAME
+from sandbox.demo_backend.phonebook import Contact
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 HOST_DIR = STATIC_DIR / "host"
@@ -20,6 +23,10 @@ CONFIG_PLACEHOLDER = "__SANDBOX_CONFIG_JSON__"
 WIDGET_CODE = "asteriskng_sandbox"
 # Where the page finds the archive's files; also what get_settings().path returns.
 WIDGET_PATH = "/widget"
+# The contacts list page shows this many phonebook entries; the card shows the first one.
+LISTED_CONTACTS = 10
+# amoCRM shows a company next to a contact; the phonebook has none, so the page adds one.
+COMPANIES = ("Ромашка", "Acme Corp", "Вектор", "Globex", "Север", "Initech", "Umbrella", "Hooli")
 
 
 @dataclass(frozen=True)
@@ -28,7 +35,7 @@ class HostUser:
 
     id: int
     email: str
-    name: str = "Sandbox Agent"
+    name: str = DEMO_USER_NAME
 
 
 def control_url_for(backend_url: str) -> str:
@@ -41,10 +48,18 @@ def default_settings_value(backend_url: str) -> str:
     """The setting string a fresh page starts with: our widget's JSON settings for ``backend_url``."""
     return json.dumps(
         {
-            "server": {"serverAddress": backend_url, "secretKey": "AsteriskNG"},
+            "server": {"serverAddress": backend_url, "secretKey": DEMO_SECRET},
             "amocrm": {"showPanel": True, "enableNotification": True},
         }
     )
+
+
+def page_contacts(contacts: Sequence[Contact]) -> list[dict[str, Any]]:
+    """The first phonebook entries as the page lists them, so calling one shows a known name."""
+    return [
+        {"id": c.contact_id, "name": c.name, "phone": "+" + c.phone, "company": COMPANIES[i % len(COMPANIES)]}
+        for i, c in enumerate(contacts[:LISTED_CONTACTS])
+    ]
 
 
 def build_config(
@@ -53,6 +68,7 @@ def build_config(
     backend_url: str,
     user: HostUser,
     locale: str,
+    contacts: Sequence[Contact] = (),
     archive_error: str | None = None,
 ) -> dict[str, Any]:
     """The JSON config the page script (``amocrm.js``) boots from.
@@ -69,6 +85,7 @@ def build_config(
         "widgetCode": WIDGET_CODE,
         "widgetPath": WIDGET_PATH,
         "defaultSettings": default_settings_value(backend_url),
+        "contacts": page_contacts(contacts),
         "archiveError": archive_error,
     }
     if snapshot is None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.archive import ArchiveError
+from sandbox.options import SandboxOptions
 from sandbox.server import SandboxServer
 
 # What can go wrong starting a sandbox because of its options (not a bug): see start_problem.
@@ -35,15 +36,7 @@ class RunningSandbox:
 
 
 def start_sandbox(
-    archive_path: str | Path,
-    backend_url: str | None = None,
-    *,
-    host: str = "127.0.0.1",
-    port: int = 0,
-    user_id: int = 7461242,
-    user_email: str = "agent@example.com",
-    locale: str = "ru",
-    log_requests: bool = False,
+    archive_path: str | Path, backend_url: str | None = None, options: SandboxOptions | None = None
 ) -> RunningSandbox:
     """Start a sandbox in background threads; without ``backend_url`` also start a demo backend.
 
@@ -51,23 +44,16 @@ def start_sandbox(
     also watches sources) decides how long to run and calls ``stop()``.
     """
     backend = None
+    phonebook = None
     if backend_url is None:
-        # Imported here: an external backend needs none of the demo backend's code.
+        # Imported here: an external backend needs none of the demo backend's server code.
         from sandbox.demo_backend import DemoBackend
 
         backend = DemoBackend(port=0).start()
         backend_url = backend.url
+        phonebook = backend.phonebook
     try:
-        sandbox = SandboxServer(
-            archive_path,
-            backend_url,
-            host=host,
-            port=port,
-            user_id=user_id,
-            user_email=user_email,
-            locale=locale,
-            log_requests=log_requests,
-        ).start()
+        sandbox = SandboxServer(archive_path, backend_url, options, phonebook=phonebook).start()
     except BaseException:
         if backend is not None:
             backend.stop()
@@ -75,9 +61,11 @@ def start_sandbox(
     return RunningSandbox(sandbox, backend)
 
 
-def run_sandbox(archive_path: str | Path, backend_url: str | None = None, **options: Any) -> None:
-    """Start the sandbox (see :func:`start_sandbox` for options), print its URL, serve until Ctrl-C."""
-    running = start_sandbox(archive_path, backend_url, **options)
+def run_sandbox(
+    archive_path: str | Path, backend_url: str | None = None, options: SandboxOptions | None = None
+) -> None:
+    """Start the sandbox (see :func:`start_sandbox`), print its URL, serve until Ctrl-C."""
+    running = start_sandbox(archive_path, backend_url, options)
     print(f"amoCRM sandbox: {running.url}", flush=True)
     print(f"  widget archive: {Path(archive_path)}", flush=True)
     if running.backend is not None:

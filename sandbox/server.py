@@ -14,7 +14,6 @@ Routes (all on one origin, like amoCRM serving both the page and the widget's fi
 
 from __future__ import annotations
 
-import json
 import mimetypes
 import threading
 import urllib.parse
@@ -24,19 +23,24 @@ from typing import Any, Self
 
 from sandbox import proxy
 from sandbox.archive import ArchiveError, WidgetArchive
-from sandbox.host_page import HOST_DIR, VENDOR_DIR, HostUser, build_config, control_url_for, render_page
+from sandbox.demo_backend.phonebook import Phonebook
+from sandbox.host_page import HOST_DIR, VENDOR_DIR, build_config, control_url_for, render_page
+from sandbox.http_base import BaseHandler
+from sandbox.options import SandboxOptions
 
 # Control actions answer at once; a short cap keeps a wedged backend from hanging the strip.
 CONTROL_TIMEOUT = 5.0
-MAX_REQUEST_BYTES = 1024 * 1024
 
 
 class SandboxServer:
-    """The sandbox on ``host:port`` (port 0 = any free port), serving in daemon threads.
+    """The sandbox on ``options.host:options.port`` (port 0 = any free port), serving in daemon threads.
+
+    ``phonebook`` is the demo backend's (its first entries are the page's contacts); without
+    one the page lists the default demo phonebook.
 
     Usage::
 
-        with SandboxServer("build/widget.zip", backend.url) as sandbox:
+        with SandboxServer("build/widget.zip", backend.url, SandboxOptions(locale="en")) as sandbox:
             page.goto(sandbox.url)
     """
 
@@ -44,24 +48,15 @@ class SandboxServer:
         self,
         archive_path: str | Path,
         backend_url: str,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        user_id: int = 7461242,
-        user_email: str = "agent@example.com",
-        locale: str = "ru",
-        proxy_timeout: float = proxy.DEFAULT_TIMEOUT,
-        user_name: str = "Sandbox Agent",
-        log_requests: bool = False,
+        options: SandboxOptions | None = None,
+        *,
+        phonebook: Phonebook | None = None,
     ) -> None:
         self.archive = WidgetArchive(Path(archive_path))
         self.backend_url = backend_url
         self.control_url = control_url_for(backend_url)
-        self.host = host
-        self.port = port
-        self.user = HostUser(id=user_id, email=user_email, name=user_name)
-        self.locale = locale
-        self.proxy_timeout = proxy_timeout
-        self.log_requests = log_requests
+        self.options = options or SandboxOptions()
+        self.contacts = (phonebook or Phonebook()).contacts
         self.stats = proxy.ProxyStats()
         self._httpd: _Httpd | None = None
         self._thread: threading.Thread | None = None
@@ -77,7 +72,7 @@ class SandboxServer:
     def start(self) -> Self:
         """Check the archive, bind and serve in a daemon thread; raises ArchiveError for a bad archive."""
         self.archive.snapshot()
-        self._httpd = _Httpd((self.host, self.port), _Handler, self)
+        self._httpd = _Httpd((self.options.host, self.options.port), _Handler, self)
         # A short poll interval makes stop() quick (shutdown waits for the loop's next poll).
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="sandbox-http", daemon=True
@@ -103,7 +98,12 @@ class SandboxServer:
 
     def page_config(self, locale: str | None = None) -> dict[str, Any]:
         """The host page config; a broken archive gives a config with ``archiveError`` set."""
-        context: dict[str, Any] = {"backend_url": self.backend_url, "user": self.user, "locale": locale or self.locale}
+        context: dict[str, Any] = {
+            "backend_url": self.backend_url,
+            "user": self.options.user,
+            "locale": locale or self.options.locale,
+            "contacts": self.contacts,
+        }
         try:
             return build_config(self.archive.snapshot(), **context)
         except ArchiveError as exc:
@@ -121,20 +121,24 @@ class _Httpd(ThreadingHTTPServer):
         super().__init__(address, handler)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(BaseHandler):
     server: _Httpd
     server_version = "AmoSandbox/1.0"
 
     # --- dispatch ----------------------------------------------------------------------------
 
     def do_GET(self) -> None:
-        path, query = self._split()
+        try:
+            path, query = self.split_url()
+        except ValueError as exc:
+            self.send_text(400, f"bad query: {exc}")
+            return
         if path in ("/", "/index.html"):
-            self._send(200, "text/html; charset=utf-8", render_page(self._config(query)), no_store=True)
+            self.send(200, render_page(self._config(query)), "text/html; charset=utf-8")
         elif path == "/sandbox/config.json":
-            self._send_json(200, self._config(query))
+            self.send_json(200, self._config(query))
         elif path == "/sandbox/stats":
-            self._send_json(200, self.server.app.stats.as_dict())
+            self.send_json(200, self.server.app.stats.as_dict())
         elif path.startswith("/widget/"):
             self._send_widget_file(path[len("/widget/") :])
         elif path.startswith("/static/"):
@@ -142,39 +146,44 @@ class _Handler(BaseHTTPRequestHandler):
         elif path.startswith("/vendor/"):
             self._send_file(VENDOR_DIR, path[len("/vendor/") :])
         elif path == "/favicon.ico":
-            self._send(204, "image/x-icon", b"")
+            self.send(204, b"", "image/x-icon", no_store=False)
         else:
-            self._send_text(404, f"not found: {path}")
+            self.send_text(404, f"not found: {path}")
 
     def do_POST(self) -> None:
-        path, query = self._split()
-        body = self._read_body()
+        try:
+            path, query = self.split_url()
+        except ValueError as exc:
+            self.send_text(400, f"bad query: {exc}")
+            return
+        body = self.read_body()
         if body is None:
+            self.send_text(413, "request body missing length or too large")
             return
         if path == "/proxy":
             self._proxy(query, body)
         elif path.startswith("/sandbox/control/"):
             self._relay_control(path[len("/sandbox/control/") :], body)
         else:
-            self._send_text(404, f"not found: {path}")
+            self.send_text(404, f"not found: {path}")
 
     # --- routes ------------------------------------------------------------------------------
 
     def _proxy(self, query: dict[str, list[str]], body: bytes) -> None:
         target = (query.get("url") or [""])[0]
         if not target:
-            self._send_text(400, "sandbox proxy: missing ?url=<target>")
+            self.send_text(400, "sandbox proxy: missing ?url=<target>")
             return
         app = self.server.app
         app.stats.begin()
         result = proxy.ProxyResult(500, "text/plain", b"sandbox proxy: internal error\n")
         try:
-            result = proxy.forward(target, body, timeout=app.proxy_timeout)
+            result = proxy.forward(target, body, timeout=app.options.proxy_timeout)
         finally:
             # Count the request as finished before the page sees the answer, so a test that
             # reads the stats right after its callback ran never sees a stale in-flight count.
             app.stats.end(result)
-        self._send(result.status, result.content_type, result.body, no_store=True)
+        self.send(result.status, result.body, result.content_type)
 
     def _relay_control(self, action: str, body: bytes) -> None:
         app = self.server.app
@@ -182,68 +191,34 @@ class _Handler(BaseHTTPRequestHandler):
         result = proxy.forward(
             target, body, timeout=CONTROL_TIMEOUT, content_type="application/json", pass_http_errors=True
         )
-        self._send(result.status, result.content_type, result.body, no_store=True)
+        self.send(result.status, result.body, result.content_type)
 
     def _send_widget_file(self, name: str) -> None:
         try:
             data = self.server.app.archive.read(urllib.parse.unquote(name))
         except ArchiveError as exc:
-            self._send_text(500, str(exc))
+            self.send_text(500, str(exc))
             return
         if data is None:
-            self._send_text(404, f"not in the widget archive: {name}")
+            self.send_text(404, f"not in the widget archive: {name}")
             return
         # Never cached: the serve command rebuilds the archive under the same URLs.
-        self._send(200, _content_type(name), data, no_store=True)
+        self.send(200, data, _content_type(name))
 
     def _send_file(self, root: Path, rel: str) -> None:
         target = (root / urllib.parse.unquote(rel)).resolve()
         if root not in target.parents or not target.is_file():
-            self._send_text(404, f"not found: {rel}")
+            self.send_text(404, f"not found: {rel}")
             return
-        self._send(200, _content_type(target.name), target.read_bytes(), no_store=True)
+        self.send(200, target.read_bytes(), _content_type(target.name))
 
     # --- helpers -----------------------------------------------------------------------------
 
     def _config(self, query: dict[str, list[str]]) -> dict[str, Any]:
         return self.server.app.page_config((query.get("locale") or [None])[0])
 
-    def _split(self) -> tuple[str, dict[str, list[str]]]:
-        parts = urllib.parse.urlsplit(self.path)
-        return parts.path, urllib.parse.parse_qs(parts.query, keep_blank_values=True)
-
-    def _read_body(self) -> bytes | None:
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_REQUEST_BYTES:
-            self._send_text(413, "request body missing length or too large")
-            return None
-        return self.rfile.read(length) if length else b""
-
-    def _send_json(self, status: int, obj: Any) -> None:
-        self._send(status, "application/json; charset=utf-8", json.dumps(obj).encode(), no_store=True)
-
-    def _send_text(self, status: int, text: str) -> None:
-        self._send(status, "text/plain; charset=utf-8", (text + "\n").encode())
-
-    def _send(self, status: int, content_type: str, body: bytes, *, no_store: bool = False) -> None:
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            if no_store:
-                self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            # The page went away (navigation, closed test context) before the answer: harmless.
-            pass
-
     def log_message(self, format: str, *args: Any) -> None:
-        if self.server.app.log_requests:
+        if self.server.app.options.log_requests:
             super().log_message(format, *args)
 
 

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-if str(PROJECT_ROOT) not in sys.path:
-    sys.path.insert(0, str(PROJECT_ROOT))
 
 from widgetbuild.config import BuildConfig
 from widgetbuild.pipeline import build
@@ -48,5 +43,6 @@ def prod_widget(tmp_path_factory: pytest.TempPathFactory) -> BuiltWidget:
 @pytest.fixture(scope="session")
 def kommo_widget(tmp_path_factory: pytest.TempPathFactory) -> BuiltWidget:
     """The real ``--prod --platform kommo`` build of this checkout."""
-    result = build(BuildConfig(dev=False, platform_code="kommo", out_dir=tmp_path_factory.mktemp("kommo-build")))
+    config = BuildConfig(dev=False, platform_code="kommo", out_dir=tmp_path_factory.mktemp("kommo-build"))
+    result = build(config)
     return BuiltWidget(result.zip_path, result.files)

@@ -6,6 +6,8 @@ import argparse
 import sys
 import threading
 
+from sandbox.defaults import DEMO_SECRET
+
 from .protocol import EXCEPTION_STYLES, VERSION_MODES
 from .server import DemoBackend
 
@@ -16,8 +18,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="python -m sandbox.demo_backend", description="In-memory demo AsteriskNG backend."
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8765, help="port to bind, 0 = any free port (default 8765)")
-    parser.add_argument("--secret-key", default="AsteriskNG", help="required secret_key (default AsteriskNG)")
+    parser.add_argument("--port", type=int, default=8765,
+                        help="port to bind, 0 = any free port (default 8765)")
+    parser.add_argument("--secret-key", default=DEMO_SECRET, help="required secret_key (default %(default)s)")
     parser.add_argument("--long-poll-seconds", type=float, default=9.0,
                         help="how long get_agent_status waits for a change (default 9.0)")
     parser.add_argument("--long-poll-timeout-status", type=int, choices=(200, 408), default=200,
@@ -37,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         backend = DemoBackend(
-            args.host, args.port, args.secret_key,
+            args.host, args.port, secret_key=args.secret_key,
             version_mode=args.version_mode,
             status_codes_as_strings=args.status_codes_as_strings,
             exception_style=args.exception_style,

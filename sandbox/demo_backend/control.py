@@ -8,12 +8,10 @@ unknown action :class:`UnknownAction` (HTTP 404).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .backend import BackendFacade
 from .state import ControlError
-
-if TYPE_CHECKING:  # only for annotations: server.py imports this module
-    from .server import DemoBackend
 
 
 class ControlRequestError(Exception):
@@ -60,7 +58,7 @@ def _query_int(query: dict[str, list[str]], name: str, default: int | None = Non
 # -- POST /control/<action> ----------------------------------------------------------------
 
 
-def _incoming_call(backend: DemoBackend, body: dict[str, Any]) -> dict[str, Any]:
+def _incoming_call(backend: BackendFacade, body: dict[str, Any]) -> dict[str, Any]:
     status = backend.start_incoming_call(
         _int_field(body, "amouser_id"), phone=_opt_str_field(body, "phone"),
         contact_uuid=_opt_str_field(body, "contact_uuid"),
@@ -68,7 +66,7 @@ def _incoming_call(backend: DemoBackend, body: dict[str, Any]) -> dict[str, Any]
     return {"ok": True, "status": status}
 
 
-def _outgoing_call(backend: DemoBackend, body: dict[str, Any]) -> dict[str, Any]:
+def _outgoing_call(backend: BackendFacade, body: dict[str, Any]) -> dict[str, Any]:
     status = backend.start_outgoing_call(
         _int_field(body, "amouser_id"), phone=_opt_str_field(body, "phone"),
         contact_uuid=_opt_str_field(body, "contact_uuid"),
@@ -76,23 +74,23 @@ def _outgoing_call(backend: DemoBackend, body: dict[str, Any]) -> dict[str, Any]
     return {"ok": True, "status": status}
 
 
-def _remote_hangup(backend: DemoBackend, body: dict[str, Any]) -> dict[str, Any]:
+def _remote_hangup(backend: BackendFacade, body: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "hung_up": backend.remote_hangup(_int_field(body, "amouser_id"))}
 
 
-def _set_hold(backend: DemoBackend, body: dict[str, Any]) -> dict[str, Any]:
+def _set_hold(backend: BackendFacade, body: dict[str, Any]) -> dict[str, Any]:
     amouser_id = _int_field(body, "amouser_id")
     backend.pbx_set_hold(amouser_id, _bool_field(body, "is_hold"))
     return {"ok": True, "status": backend.agent_status(amouser_id)}
 
 
-def _set_mute(backend: DemoBackend, body: dict[str, Any]) -> dict[str, Any]:
+def _set_mute(backend: BackendFacade, body: dict[str, Any]) -> dict[str, Any]:
     amouser_id = _int_field(body, "amouser_id")
     backend.pbx_set_mute(amouser_id, _bool_field(body, "is_mute"))
     return {"ok": True, "status": backend.agent_status(amouser_id)}
 
 
-def _fault(backend: DemoBackend, body: dict[str, Any]) -> dict[str, Any]:
+def _fault(backend: BackendFacade, body: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(body) - {"kind", "value", "method", "times"})
     if unknown:
         raise ControlRequestError(f"unknown field(s): {', '.join(unknown)}")
@@ -103,24 +101,24 @@ def _fault(backend: DemoBackend, body: dict[str, Any]) -> dict[str, Any]:
     return {"ok": True, "faults": [f.to_dict() for f in backend.faults]}
 
 
-def _clear_faults(backend: DemoBackend, body: dict[str, Any]) -> dict[str, Any]:
+def _clear_faults(backend: BackendFacade, body: dict[str, Any]) -> dict[str, Any]:
     backend.clear_faults()
     return {"ok": True, "faults": []}
 
 
-def _config(backend: DemoBackend, body: dict[str, Any]) -> dict[str, Any]:
+def _config(backend: BackendFacade, body: dict[str, Any]) -> dict[str, Any]:
     try:
         return {"ok": True, "config": backend.configure(**body).to_dict()}
     except TypeError as exc:
         raise ControlRequestError(str(exc)) from None
 
 
-def _reset(backend: DemoBackend, body: dict[str, Any]) -> dict[str, Any]:
+def _reset(backend: BackendFacade, body: dict[str, Any]) -> dict[str, Any]:
     backend.reset()
     return {"ok": True}
 
 
-POST_ACTIONS: dict[str, Callable[[DemoBackend, dict[str, Any]], dict[str, Any]]] = {
+POST_ACTIONS: dict[str, Callable[[BackendFacade, dict[str, Any]], dict[str, Any]]] = {
     "incoming_call": _incoming_call,
     "outgoing_call": _outgoing_call,
     "remote_hangup": _remote_hangup,
@@ -135,7 +133,7 @@ POST_ACTIONS: dict[str, Callable[[DemoBackend, dict[str, Any]], dict[str, Any]]]
 # -- GET /control/<view> -------------------------------------------------------------------
 
 
-def _state_view(backend: DemoBackend, query: dict[str, list[str]]) -> dict[str, Any]:
+def _state_view(backend: BackendFacade, query: dict[str, list[str]]) -> dict[str, Any]:
     amouser_id = _query_int(query, "amouser_id")
     return {
         "amouser_id": amouser_id,
@@ -144,27 +142,27 @@ def _state_view(backend: DemoBackend, query: dict[str, list[str]]) -> dict[str, 
     }
 
 
-def _requests_view(backend: DemoBackend, query: dict[str, list[str]]) -> dict[str, Any]:
+def _requests_view(backend: BackendFacade, query: dict[str, list[str]]) -> dict[str, Any]:
     method = (query.get("method") or [""])[0]
     records = backend.requests_for(method) if method else backend.requests
     return {"requests": [r.to_dict() for r in records]}
 
 
-def _faults_view(backend: DemoBackend, query: dict[str, list[str]]) -> dict[str, Any]:
+def _faults_view(backend: BackendFacade, query: dict[str, list[str]]) -> dict[str, Any]:
     return {"faults": [f.to_dict() for f in backend.faults]}
 
 
-def _config_view(backend: DemoBackend, query: dict[str, list[str]]) -> dict[str, Any]:
+def _config_view(backend: BackendFacade, query: dict[str, list[str]]) -> dict[str, Any]:
     return {"config": backend.config.to_dict()}
 
 
-def _phonebook_view(backend: DemoBackend, query: dict[str, list[str]]) -> dict[str, Any]:
+def _phonebook_view(backend: BackendFacade, query: dict[str, list[str]]) -> dict[str, Any]:
     start_with = (query.get("start_with") or [""])[0]
     found = backend.phonebook.search(start_with, min(_query_int(query, "max_results", 20), 1000))
     return {"contacts": [dict(c.to_wire(), contact_id=c.contact_id) for c in found]}
 
 
-GET_VIEWS: dict[str, Callable[[DemoBackend, dict[str, list[str]]], dict[str, Any]]] = {
+GET_VIEWS: dict[str, Callable[[BackendFacade, dict[str, list[str]]], dict[str, Any]]] = {
     "state": _state_view,
     "requests": _requests_view,
     "faults": _faults_view,
@@ -173,7 +171,7 @@ GET_VIEWS: dict[str, Callable[[DemoBackend, dict[str, list[str]]], dict[str, Any
 }
 
 
-def run_post(backend: DemoBackend, action: str, body: Any) -> dict[str, Any]:
+def run_post(backend: BackendFacade, action: str, body: Any) -> dict[str, Any]:
     """Run ``POST /control/<action>`` with the decoded JSON ``body``."""
     handler = POST_ACTIONS.get(action)
     if handler is None:
@@ -188,7 +186,7 @@ def run_post(backend: DemoBackend, action: str, body: Any) -> dict[str, Any]:
         raise ControlRequestError(str(exc)) from None
 
 
-def run_get(backend: DemoBackend, view: str, query: dict[str, list[str]]) -> dict[str, Any]:
+def run_get(backend: BackendFacade, view: str, query: dict[str, list[str]]) -> dict[str, Any]:
     """Run ``GET /control/<view>`` with the parsed query string."""
     handler = GET_VIEWS.get(view)
     if handler is None:

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
+from sandbox.defaults import DEMO_SECRET
+
 from .faults import FaultSet
 from .records import RequestLog, RequestRecord
 from .state import BackendState, MethodError, copy_status, statuses_differ
@@ -53,7 +55,7 @@ class ProtocolError(Exception):
 class ProtocolConfig:
     """Behaviour switches that real AsteriskNG backends differ on (changeable at runtime)."""
 
-    secret_key: str = "AsteriskNG"
+    secret_key: str = DEMO_SECRET
     version_mode: str = "production"  # "production": any 1.x.y; "test": exactly 1.0.0
     status_codes_as_strings: bool = False  # send "200"/"404" instead of 200/404
     exception_style: str = "seed"  # "seed": exception + exception_params; "name": exception_name
@@ -124,6 +126,25 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+# The envelope's required fields, checked in this order: (part, field, check, what it must be).
+ENVELOPE_FIELDS: tuple[tuple[str, str, Callable[[Any], bool], str], ...] = (
+    ("headers", "amouser_id", _is_int, "an integer"),
+    ("headers", "amouser_email", _is_str, "a string"),
+    ("headers", "widget_version", _is_str, "a string"),
+    ("content", "jsonrpc", lambda v: v == "2.0", '"2.0"'),
+    ("content", "id", _is_int, "an integer"),
+    ("content", "method", _is_str, "a string"),
+)
+
+
 def decode_request(body: bytes) -> Request:
     """Parse a form body into a :class:`Request`; ProtocolError(400) if anything is malformed."""
     try:
@@ -145,18 +166,10 @@ def decode_request(body: bytes) -> Request:
         raise ProtocolError(400, "envelope.headers must be an object")
     if not isinstance(content, dict):
         raise ProtocolError(400, "envelope.content must be an object")
-    if not _is_int(headers.get("amouser_id")):
-        raise ProtocolError(400, "headers.amouser_id must be an integer")
-    if not isinstance(headers.get("amouser_email"), str):
-        raise ProtocolError(400, "headers.amouser_email must be a string")
-    if not isinstance(headers.get("widget_version"), str):
-        raise ProtocolError(400, "headers.widget_version must be a string")
-    if content.get("jsonrpc") != "2.0":
-        raise ProtocolError(400, "content.jsonrpc must be \"2.0\"")
-    if not _is_int(content.get("id")):
-        raise ProtocolError(400, "content.id must be an integer")
-    if not isinstance(content.get("method"), str):
-        raise ProtocolError(400, "content.method must be a string")
+    parts = {"headers": headers, "content": content}
+    for part, name, check, expected in ENVELOPE_FIELDS:
+        if not check(parts[part].get(name)):
+            raise ProtocolError(400, f"{part}.{name} must be {expected}")
     return Request(
         headers=headers,
         amouser_id=headers["amouser_id"],
@@ -185,14 +198,6 @@ def _is_agent_status(value: Any) -> bool:
     if not isinstance(value, dict) or not isinstance(value.get("status"), str):
         return False
     return value.get("call_info") is None or isinstance(value["call_info"], dict)
-
-
-def _is_str(value: Any) -> bool:
-    return isinstance(value, str)
-
-
-def _is_bool(value: Any) -> bool:
-    return isinstance(value, bool)
 
 
 # Each method's named params and their type checks; the set of names must match exactly.
@@ -316,7 +321,9 @@ class ProtocolHandler:
         record.status_code = reply.status_code
         return reply
 
-    def _faulted(self, request: Request | None, record: RequestRecord, config: ProtocolConfig) -> Reply | None:
+    def _faulted(
+        self, request: Request | None, record: RequestRecord, config: ProtocolConfig
+    ) -> Reply | None:
         # Faults that replace the whole answer. Latency first, so latency + drop makes a
         # server that is slow and then dies.
         method = request.method if request else None
@@ -394,7 +401,9 @@ class ProtocolHandler:
             return [c.to_wire() for c in found]
         return None
 
-    def _long_poll(self, agent: int, current_status: Any, record: RequestRecord, config: ProtocolConfig) -> Any:
+    def _long_poll(
+        self, agent: int, current_status: Any, record: RequestRecord, config: ProtocolConfig
+    ) -> Any:
         timeout = float(config.long_poll_seconds)
         raw = self.faults.take("agent_status_result", "get_agent_status")
         if raw is not None:

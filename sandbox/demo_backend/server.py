@@ -1,4 +1,4 @@
-"""An in-memory demo AsteriskNG backend over HTTP, with a JSON control API for tests and demos.
+"""The demo backend over HTTP: the protocol endpoint plus a JSON control API for tests and demos.
 
 Endpoints (all on one ``127.0.0.1`` server; every answer carries CORS headers
 ``Access-Control-Allow-Origin: *`` and ``OPTIONS`` preflights are answered, so a control
@@ -12,29 +12,29 @@ Control API. POST bodies are JSON objects; answers are JSON, ``{"ok": true, ...}
 success, HTTP 400 ``{"ok": false, "error": "..."}`` for a bad body or an impossible
 action (e.g. hold without a call), HTTP 404 for an unknown action.
 
-| request                        | JSON body / query                                   | answer                         |
-|--------------------------------|-----------------------------------------------------|--------------------------------|
-| POST /control/incoming_call    | {"amouser_id": 7, "phone": "79161234567"}           | {"ok", "status": AgentStatus}  |
-|                                | or {"amouser_id": 7, "contact_uuid": "<uuid>"}      |                                |
-| POST /control/outgoing_call    | same as incoming_call (agent dialled on desk phone) | {"ok", "status"}               |
-| POST /control/remote_hangup    | {"amouser_id": 7}                                   | {"ok", "hung_up": bool}        |
-| POST /control/set_hold         | {"amouser_id": 7, "is_hold": true}                  | {"ok", "status"}               |
-| POST /control/set_mute         | {"amouser_id": 7, "is_mute": true}                  | {"ok", "status"}               |
-| POST /control/fault            | {"kind": "latency", "value": 2.5,                   | {"ok", "faults": [...]}        |
-|                                |  "method": "originate" (optional),                  |                                |
-|                                |  "times": 2 (optional)}                             |                                |
-| POST /control/clear_faults     | {}                                                  | {"ok", "faults": []}           |
-| POST /control/config           | any of secret_key, version_mode, exception_style,   | {"ok", "config": {...}}        |
-|                                | status_codes_as_strings, long_poll_seconds,         |                                |
-|                                | long_poll_timeout_status                            |                                |
-| POST /control/reset            | {} — clears state, faults and recorded requests     | {"ok"}                         |
-| GET /control/state             | ?amouser_id=7                                       | {"amouser_id", "status",       |
-|                                |                                                     |  "last_contacts": [Contact]}   |
-| GET /control/requests          | ?method=originate (optional)                        | {"requests": [record]}         |
-| GET /control/faults            |                                                     | {"faults": [...]}              |
-| GET /control/config            |                                                     | {"config": {...}}              |
-| GET /control/phonebook         | ?start_with=Ив&max_results=20                       | {"contacts": [Contact +        |
-|                                |                                                     |  contact_id]}                  |
+| request                     | JSON body / query                                 | answer                   |
+|-----------------------------|---------------------------------------------------|--------------------------|
+| POST /control/incoming_call | {"amouser_id": 7, "phone": "79161234567"}         | {"ok", "status":         |
+|                             | or {"amouser_id": 7, "contact_uuid": "<uuid>"}    |  AgentStatus}            |
+| POST /control/outgoing_call | as incoming_call (agent dialled on a desk phone)  | {"ok", "status"}         |
+| POST /control/remote_hangup | {"amouser_id": 7}                                 | {"ok", "hung_up": bool}  |
+| POST /control/set_hold      | {"amouser_id": 7, "is_hold": true}                | {"ok", "status"}         |
+| POST /control/set_mute      | {"amouser_id": 7, "is_mute": true}                | {"ok", "status"}         |
+| POST /control/fault         | {"kind": "latency", "value": 2.5,                 | {"ok", "faults": [...]}  |
+|                             |  "method": "originate" (optional),                |                          |
+|                             |  "times": 2 (optional)}                           |                          |
+| POST /control/clear_faults  | {}                                                | {"ok", "faults": []}     |
+| POST /control/config        | any of secret_key, version_mode, exception_style, | {"ok", "config": {...}}  |
+|                             | status_codes_as_strings, long_poll_seconds,       |                          |
+|                             | long_poll_timeout_status                          |                          |
+| POST /control/reset         | {} — clears state, faults and recorded requests   | {"ok"}                   |
+| GET /control/state          | ?amouser_id=7                                     | {"amouser_id", "status", |
+|                             |                                                   |  "last_contacts"}        |
+| GET /control/requests       | ?method=originate (optional)                      | {"requests": [record]}   |
+| GET /control/faults         |                                                   | {"faults": [...]}        |
+| GET /control/config         |                                                   | {"config": {...}}        |
+| GET /control/phonebook      | ?start_with=Ив&max_results=20                     | {"contacts": [Contact +  |
+|                             |                                                   |  contact_id]}            |
 
 Fault kinds and their values are listed in faults.py (latency, status, non_json,
 no_headers, drop, secret_key, huge_contacts, agent_status_result, exception). A request
@@ -47,25 +47,18 @@ import json
 import socket
 import sys
 import threading
-import time
-import urllib.parse
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from http.server import ThreadingHTTPServer
+from typing import Any, Self
+
+from sandbox.http_base import BaseHandler
 
 from . import control
-from .faults import Fault, FaultSet, make_fault
-from .phonebook import Phonebook
-from .protocol import ProtocolConfig, ProtocolHandler, encode_status
-from .records import DEFAULT_MAX_RECORDS, RequestLog, RequestRecord
-from .state import DEFAULT_LAST_CONTACTS_LIMIT, BackendState
-
-if TYPE_CHECKING:  # typing.Self is 3.11+; annotations are strings, so import it for checkers only
-    from typing import Self
+from .backend import BackendFacade
+from .protocol import encode_status
 
 PROTOCOL_PATH = "/asterisk_ng"
 CONTROL_PREFIX = "/control/"
-MAX_BODY_BYTES = 1024 * 1024
 # A client that stops sending mid-request must not hold a thread for ever.
 SOCKET_TIMEOUT_SECONDS = 30.0
 
@@ -76,7 +69,7 @@ CORS_HEADERS = {
 }
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(BaseHandler):
     """Routes one HTTP request to the protocol or the control API of ``backend``."""
 
     backend: DemoBackend  # set on a per-backend subclass
@@ -89,33 +82,11 @@ class _Handler(BaseHTTPRequestHandler):
         if self.backend.verbose:
             sys.stderr.write(f"[demo-backend] {self.address_string()} {format % args}\n")
 
-    def _send(self, http_status: int, body: bytes, content_type: str = "application/json; charset=utf-8",
-              extra: dict[str, str] | None = None) -> None:
-        self.send_response(http_status)
-        for name, value in {**CORS_HEADERS, **(extra or {})}.items():
-            self.send_header(name, value)
-        if body or http_status != 204:
-            self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        if body and self.command != "HEAD":
-            self.wfile.write(body)
+    def extra_headers(self) -> dict[str, str]:
+        return CORS_HEADERS
 
-    def _send_json(self, http_status: int, payload: Any) -> None:
-        self._send(http_status, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
-
-    def _read_body(self) -> bytes | None:
-        """The request body, or None if it is larger than MAX_BODY_BYTES."""
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = 0
-        if length > MAX_BODY_BYTES:
-            # Unread bytes would be taken for the next request: close after answering.
-            self.close_connection = True
-            return None
-        return self.rfile.read(length) if length > 0 else b""
+    def _error(self, http_status: int, message: str) -> None:
+        self.send_json(http_status, {"ok": False, "error": message})
 
     def _drop(self) -> None:
         # Close without a single byte of HTTP, as a crashing server or a broken proxy does.
@@ -125,10 +96,6 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def _route(self) -> tuple[str, dict[str, list[str]]]:
-        parts = urllib.parse.urlsplit(self.path)
-        return parts.path, urllib.parse.parse_qs(parts.query, keep_blank_values=True, max_num_fields=100)
-
     # -- verbs ---------------------------------------------------------------------
 
     def do_OPTIONS(self) -> None:
@@ -137,48 +104,48 @@ class _Handler(BaseHTTPRequestHandler):
                  or "Content-Type"}
         if self.headers.get("Access-Control-Request-Private-Network"):
             extra["Access-Control-Allow-Private-Network"] = "true"
-        self._send(204, b"", extra=extra)
+        self.send(204, b"", headers=extra)
 
     def do_GET(self) -> None:
         """Control views, and a small index at ``/``."""
         try:
-            path, query = self._route()
+            path, query = self.split_url()
         except ValueError as exc:
-            self._send_json(400, {"ok": False, "error": str(exc)})
+            self._error(400, str(exc))
             return
         if path == "/":
-            self._send_json(200, {"service": "AsteriskNG demo backend", "protocol_url": self.backend.url,
-                                  "control_url": self.backend.control_url,
-                                  "views": sorted(control.GET_VIEWS), "actions": sorted(control.POST_ACTIONS)})
+            self.send_json(200, {"service": "AsteriskNG demo backend", "protocol_url": self.backend.url,
+                                 "control_url": self.backend.control_url,
+                                 "views": sorted(control.GET_VIEWS), "actions": sorted(control.POST_ACTIONS)})
         elif path.startswith(CONTROL_PREFIX):
             self._control(lambda: control.run_get(self.backend, path[len(CONTROL_PREFIX):], query))
         elif path.rstrip("/") == PROTOCOL_PATH:
-            self._send_json(405, {"ok": False, "error": "the protocol endpoint takes POST"})
+            self._error(405, "the protocol endpoint takes POST")
         else:
-            self._send_json(404, {"ok": False, "error": f"no such path {path}"})
+            self._error(404, f"no such path {path}")
 
     def do_POST(self) -> None:
         """The protocol endpoint and control actions."""
         try:
-            path, query = self._route()
+            path, query = self.split_url()
         except ValueError as exc:
-            self._send_json(400, {"ok": False, "error": str(exc)})
+            self._error(400, str(exc))
             return
-        body = self._read_body()
+        body = self.read_body()
         if path.rstrip("/") == PROTOCOL_PATH:
             self._protocol(query, body)
         elif path.startswith(CONTROL_PREFIX):
             if body is None:
-                self._send_json(413, {"ok": False, "error": "body too large"})
+                self._error(413, "body too large")
                 return
             try:
                 decoded = json.loads(body) if body.strip() else {}
             except ValueError as exc:
-                self._send_json(400, {"ok": False, "error": f"body is not JSON: {exc}"})
+                self._error(400, f"body is not JSON: {exc}")
                 return
             self._control(lambda: control.run_post(self.backend, path[len(CONTROL_PREFIX):], decoded))
         else:
-            self._send_json(404, {"ok": False, "error": f"no such path {path}"})
+            self._error(404, f"no such path {path}")
 
     # -- endpoints -----------------------------------------------------------------
 
@@ -192,17 +159,17 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.body is None:
             self._drop()
         else:
-            self._send(200, reply.body, reply.content_type)
+            self.send(200, reply.body, reply.content_type)
 
     def _control(self, run: Callable[[], dict[str, Any]]) -> None:
         try:
             payload = run()
         except control.UnknownAction as exc:
-            self._send_json(404, {"ok": False, "error": f"unknown control action {exc}"})
+            self._error(404, f"unknown control action {exc}")
         except control.ControlRequestError as exc:
-            self._send_json(400, {"ok": False, "error": str(exc)})
+            self._error(400, str(exc))
         else:
-            self._send_json(200, payload)
+            self.send_json(200, payload)
 
 
 class _Server(ThreadingHTTPServer):
@@ -211,55 +178,21 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
 
 
-class DemoBackend:
-    """An in-memory AsteriskNG backend on ``host:port`` (port 0 = any free port).
+class DemoBackend(BackendFacade):
+    """The demo backend served on ``host:port`` (port 0 = any free port) in a daemon thread.
 
-    Options: ``secret_key``; ``version_mode`` "production" (any 1.x.y) or "test" (exactly
-    1.0.0); ``status_codes_as_strings``; ``exception_style`` "seed" or "name";
-    ``long_poll_seconds``; ``long_poll_timeout_status`` 200 or 408; ``clock`` (Unix
-    seconds, for call timestamps); ``phonebook``; ``max_recorded_requests``;
-    ``last_contacts_limit``; ``verbose`` (log requests to stderr).
+    Takes :class:`BackendFacade`'s options, plus ``verbose`` (log requests to stderr).
     """
 
-    def __init__(
-        self,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        secret_key: str = "AsteriskNG",
-        *,
-        version_mode: str = "production",
-        status_codes_as_strings: bool = False,
-        exception_style: str = "seed",
-        long_poll_seconds: float = 9.0,
-        long_poll_timeout_status: int = 200,
-        clock: Callable[[], float] = time.time,
-        phonebook: Phonebook | None = None,
-        max_recorded_requests: int = DEFAULT_MAX_RECORDS,
-        last_contacts_limit: int = DEFAULT_LAST_CONTACTS_LIMIT,
-        verbose: bool = False,
-    ) -> None:
-        config = ProtocolConfig(
-            secret_key=secret_key,
-            version_mode=version_mode,
-            status_codes_as_strings=status_codes_as_strings,
-            exception_style=exception_style,
-            long_poll_seconds=long_poll_seconds,
-            long_poll_timeout_status=long_poll_timeout_status,
-        )
-        config.validate()
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *args: Any, verbose: bool = False,
+                 **options: Any) -> None:
+        super().__init__(*args, **options)
         self.host = host
         self.verbose = verbose
         self._requested_port = port
-        self._state = BackendState(phonebook or Phonebook(), clock=clock, last_contacts_limit=last_contacts_limit)
-        self._faults = FaultSet()
-        self._log = RequestLog(max_recorded_requests)
-        self._stop_event = threading.Event()
-        self.protocol = ProtocolHandler(self._state, self._faults, self._log, config, self._stop_event)
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
         self._lifecycle = threading.Lock()
-
-    # -- lifecycle -------------------------------------------------------------------
 
     def start(self) -> Self:
         """Bind and serve in a background daemon thread; returns self."""
@@ -267,8 +200,7 @@ class DemoBackend:
             if self._httpd is not None:
                 return self
             handler = type("DemoBackendHandler", (_Handler,), {"backend": self})
-            self._stop_event.clear()
-            self._state.resume()
+            self.accept_waiters()
             self._httpd = _Server((self.host, self._requested_port), handler)
             self._thread = threading.Thread(
                 target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
@@ -283,8 +215,7 @@ class DemoBackend:
             httpd, thread = self._httpd, self._thread
             if httpd is None:
                 return
-            self._stop_event.set()
-            self._state.stop()
+            self.release_waiters()
             httpd.shutdown()
             httpd.server_close()
             if thread is not None:
@@ -324,93 +255,3 @@ class DemoBackend:
     def control_url(self) -> str:
         """The control API prefix, e.g. ``http://127.0.0.1:8765/control/``."""
         return self.base_url + CONTROL_PREFIX
-
-    # -- configuration ---------------------------------------------------------------
-
-    @property
-    def config(self) -> ProtocolConfig:
-        """The current protocol options."""
-        return self.protocol.config
-
-    def configure(self, **options: Any) -> ProtocolConfig:
-        """Change protocol options at runtime (ProtocolConfig field names); returns the new config."""
-        self.protocol.config = self.protocol.config.updated(**options)
-        return self.protocol.config
-
-    @property
-    def phonebook(self) -> Phonebook:
-        """The backend's phonebook."""
-        return self._state.phonebook
-
-    # -- recorded requests -----------------------------------------------------------
-
-    @property
-    def requests(self) -> list[RequestRecord]:
-        """Every recorded protocol request, oldest first (the newest 10,000 by default)."""
-        return self._log.all()
-
-    def requests_for(self, method: str) -> list[RequestRecord]:
-        """The recorded protocol requests of one method, oldest first."""
-        return self._log.for_method(method)
-
-    def reset(self) -> None:
-        """Forget all agents' state, faults and recorded requests (config is kept)."""
-        self._faults.clear()
-        self._log.clear()
-        self._state.reset()
-
-    # -- state and PBX-side control --------------------------------------------------
-
-    def agent_status(self, amouser_id: int) -> dict[str, Any]:
-        """The agent's current AgentStatus (a copy)."""
-        return self._state.agent_status(amouser_id)
-
-    def last_contacts(self, amouser_id: int, max_results: int = DEFAULT_LAST_CONTACTS_LIMIT) -> list[dict[str, str]]:
-        """The agent's recent contacts as protocol Contacts, most recent first."""
-        return [c.to_wire() for c in self._state.last_contacts(amouser_id, max_results)]
-
-    def start_incoming_call(
-        self, amouser_id: int, phone: str | None = None, contact_uuid: str | None = None
-    ) -> dict[str, Any]:
-        """Ring the agent from ``phone`` or a phonebook ``contact_uuid``; returns the new status.
-
-        Raises ControlError if the agent is already in a call or the arguments are wrong.
-        """
-        return self._state.incoming_call(amouser_id, phone=phone, contact_uuid=contact_uuid)
-
-    def start_outgoing_call(
-        self, amouser_id: int, phone: str | None = None, contact_uuid: str | None = None
-    ) -> dict[str, Any]:
-        """The agent dialled from the desk phone (not through the widget); returns the status."""
-        return self._state.outgoing_call(amouser_id, phone=phone, contact_uuid=contact_uuid)
-
-    def remote_hangup(self, amouser_id: int) -> bool:
-        """The other party hangs up; False if the agent was not in a call."""
-        return self._state.remote_hangup(amouser_id)
-
-    def pbx_set_hold(self, amouser_id: int, is_hold: bool) -> None:
-        """Hold / unhold the agent's call from the PBX side (ControlError outside a call)."""
-        self._state.pbx_set_hold(amouser_id, is_hold)
-
-    def pbx_set_mute(self, amouser_id: int, is_mute: bool) -> None:
-        """Mute / unmute the agent from the PBX side (ControlError outside a call)."""
-        self._state.pbx_set_mute(amouser_id, is_mute)
-
-    # -- faults ----------------------------------------------------------------------
-
-    def inject_fault(
-        self, kind: str, value: Any = None, *, method: str | None = None, times: int | None = None
-    ) -> Fault:
-        """Activate a fault (kinds in faults.py); raises ValueError for a bad kind or value."""
-        fault = make_fault(kind, value, method=method, times=times)
-        self._faults.add(fault)
-        return fault
-
-    def clear_faults(self) -> None:
-        """Remove every active fault."""
-        self._faults.clear()
-
-    @property
-    def faults(self) -> list[Fault]:
-        """Copies of the active faults, oldest first."""
-        return self._faults.active()

@@ -9,11 +9,11 @@ Fixtures (override ``sandbox_archive`` / ``sandbox_options`` in a test module to
                                 ``@pytest.mark.expect_page_errors``, when they are expected). Failed
                                 loads of ``/proxy`` and the control relay are not counted: an HTTP
                                 error there is the scenario, handled by the widget's error callback
-* ``demo_backend``              a fresh ``DemoBackend`` on 127.0.0.1:0
+* ``fresh_demo_backend``              a fresh ``DemoBackend`` on 127.0.0.1:0
 * ``sandbox_archive``           the widget archive to run (``$WIDGET_ARCHIVE``, else the ``dev_widget``
                                 build fixture if defined, else build/widget.zip)
-* ``sandbox_options``           extra ``SandboxServer`` keyword arguments (default ``{}``)
-* ``sandbox``                   a started ``SandboxServer`` for ``sandbox_archive`` wired to ``demo_backend``
+* ``sandbox_options``           ``SandboxOptions`` fields for ``sandbox`` (default ``{}``)
+* ``sandbox``                   a started ``SandboxServer`` for ``sandbox_archive`` wired to ``fresh_demo_backend``
 * ``make_sandbox``              factory ``make_sandbox(archive, backend_url=None, **options)`` for odd setups
 * ``open_sandbox``              ``open_sandbox(query=None, *, sandbox=None, wait=True)`` → page at the host page,
                                 waited until ``body[data-widget-state=ready]``
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -34,14 +33,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, sync_playwright
 
-# The repository root holds the `sandbox` package; the venv's pytest script does not put it on
-# sys.path by itself.
-REPO_ROOT = Path(__file__).resolve().parents[2]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
 from sandbox.demo_backend import DemoBackend
+from sandbox.options import SandboxOptions
 from sandbox.server import SandboxServer
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -153,7 +149,7 @@ def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_backend() -> Iterator[Any]:
+def fresh_demo_backend() -> Iterator[Any]:
     """A fresh in-memory demo AsteriskNG backend (its ``.url`` is the protocol endpoint)."""
     backend = DemoBackend(port=0).start()
     yield backend
@@ -181,17 +177,21 @@ def sandbox_archive(request: pytest.FixtureRequest) -> Path:
 
 @pytest.fixture
 def sandbox_options() -> dict[str, Any]:
-    """Extra SandboxServer keyword arguments (e.g. ``proxy_timeout``, ``locale``); override per module."""
+    """SandboxOptions fields (e.g. ``proxy_timeout``, ``locale``) for ``sandbox``; override per module."""
     return {}
 
 
 @pytest.fixture
-def make_sandbox(demo_backend: Any) -> Iterator[Callable[..., SandboxServer]]:
-    """Factory for started SandboxServers (stopped at teardown); backend defaults to ``demo_backend``."""
+def make_sandbox(fresh_demo_backend: Any) -> Iterator[Callable[..., SandboxServer]]:
+    """Factory for started SandboxServers (stopped at teardown); backend defaults to ``fresh_demo_backend``."""
     started: list[SandboxServer] = []
 
     def make(archive: str | Path, backend_url: str | None = None, **options: Any) -> SandboxServer:
-        server = SandboxServer(archive, backend_url or demo_backend.url, **options).start()
+        # Another backend's phonebook is not known here; the page then lists the demo phonebook.
+        phonebook = fresh_demo_backend.phonebook if backend_url is None else None
+        server = SandboxServer(
+            archive, backend_url or fresh_demo_backend.url, SandboxOptions(**options), phonebook=phonebook
+        ).start()
         started.append(server)
         return server
 
@@ -204,7 +204,7 @@ def make_sandbox(demo_backend: Any) -> Iterator[Callable[..., SandboxServer]]:
 def sandbox(
     make_sandbox: Callable[..., SandboxServer], sandbox_archive: Path, sandbox_options: dict[str, Any]
 ) -> SandboxServer:
-    """A started sandbox running ``sandbox_archive`` against ``demo_backend``."""
+    """A started sandbox running ``sandbox_archive`` against ``fresh_demo_backend``."""
     return make_sandbox(sandbox_archive, **sandbox_options)
 
 

@@ -2,7 +2,7 @@
 
 Each test gets a fresh demo backend (long poll shortened to 2 s), a fresh sandbox page on a
 1280×800 viewport with clean localStorage, and fails on any page error, ``console.error`` or
-error recorded by the emulated host (``__sandbox.errors``). The agent is amouser_id 7461242.
+error recorded by the emulated host (``__sandbox.errors``). The agent is sandbox.defaults.DEMO_USER_ID.
 Texts are compared with the widget's own i18n files, in the locale the sandbox page uses
 (Russian by default, ``?locale=en`` for English).
 
@@ -25,7 +25,8 @@ from playwright.sync_api import Dialog, Page, expect
 from sandbox.demo_backend import DemoBackend
 from sandbox.demo_backend.phonebook import Contact, Phonebook, generate_contacts
 from sandbox.server import SandboxServer
-from tests.browser.panel_helpers import (
+from tests.support.locale_text import text
+from tests.support.panel import (
     HOST_PROBE_JS,
     HOST_SELECTORS,
     HOST_STYLES_JS,
@@ -33,7 +34,6 @@ from tests.browser.panel_helpers import (
     SMITH,
     USER_ID,
     VIEWPORT,
-    WAIT_MS,
     Panel,
     answered,
     assert_inside,
@@ -44,9 +44,8 @@ from tests.browser.panel_helpers import (
     seconds_of,
     settle,
     shot,
-    text,
-    wait_until,
 )
+from tests.support.waiting import WAIT_MS, wait_until
 
 LONG_POLL_SECONDS = 2.0
 EVIL_NAME = "<img src=x onerror=alert(1)>"
@@ -57,9 +56,9 @@ UNKNOWN_PHONE = "70000000001"
 
 
 @pytest.fixture(autouse=True)
-def fast_long_poll(demo_backend: DemoBackend) -> None:
+def fast_long_poll(fresh_demo_backend: DemoBackend) -> None:
     """Long polls end after 2 s instead of 9 s (a status change still answers at once)."""
-    demo_backend.configure(long_poll_seconds=LONG_POLL_SECONDS)
+    fresh_demo_backend.configure(long_poll_seconds=LONG_POLL_SECONDS)
 
 
 @pytest.fixture
@@ -95,7 +94,7 @@ def open_panel(open_sandbox: Callable[..., Page], make_sandbox: Callable[..., Sa
                sandbox_archive: Path) -> Callable[..., Panel]:
     """``open_panel(query=None, backend=None)``: the sandbox page with the panel shown and polling.
 
-    ``backend`` (another DemoBackend) gets its own sandbox server; by default ``demo_backend``.
+    ``backend`` (another DemoBackend) gets its own sandbox server; by default ``fresh_demo_backend``.
     Returns once the panel is visible and the recent contacts were fetched.
     """
 
@@ -160,9 +159,9 @@ def close_options(panel: Panel) -> None:
 
 
 def test_idle_panel_sits_bottom_right_with_search_box_and_disabled_call_button(
-        open_panel: Callable[..., Panel], demo_backend: DemoBackend) -> None:
+        open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
-    ready(panel.page, demo_backend)
+    ready(panel.page, fresh_demo_backend)
     expect(panel.root).to_have_count(1)
     box = panel.box()
     right, bottom = box["x"] + box["width"], box["y"] + box["height"]
@@ -190,14 +189,16 @@ def test_idle_panel_sits_bottom_right_with_search_box_and_disabled_call_button(
     expect(panel.root).to_have_attribute("aria-label", panel_text("ru", "label"))
 
 
-def test_no_panel_when_the_settings_hide_it(open_sandbox: Callable[..., Page], demo_backend: DemoBackend) -> None:
-    settings = json.dumps({"server": {"serverAddress": demo_backend.url, "secretKey": "AsteriskNG"},
+def test_no_panel_when_the_settings_hide_it(open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend) -> None:
+    settings = json.dumps({"server": {"serverAddress": fresh_demo_backend.url, "secretKey": "AsteriskNG"},
                            "amocrm": {"showPanel": False, "enableNotification": True}})
     page = open_sandbox({"settings": settings})
-    settle(page, 800)
+    # The widget has read the settings and started its session ("installed" comes last), so a
+    # panel would exist by now if the settings did not hide it.
+    page.wait_for_function("window.__sandbox.statuses.indexOf('installed') >= 0")
     expect(page.locator(".asng-panel")).to_have_count(0)
-    assert demo_backend.requests_for("get_agent_status") == []
-    assert demo_backend.requests_for("get_last_contacts") == []
+    assert fresh_demo_backend.requests_for("get_agent_status") == []
+    assert fresh_demo_backend.requests_for("get_last_contacts") == []
 
 
 # --- 2. incoming call ----------------------------------------------------------------------------
@@ -212,14 +213,14 @@ MARK_CALL_SHOWN = """() => {
 
 
 def test_incoming_call_appears_within_a_second_with_contact_link_phone_and_ticking_timer(
-        open_panel: Callable[..., Panel], demo_backend: DemoBackend, sandbox: SandboxServer,
+        open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend, sandbox: SandboxServer,
         record_property: Callable[[str, Any], None]) -> None:
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     page.evaluate(MARK_CALL_SHOWN)
     started = time.time()
-    demo_backend.start_incoming_call(USER_ID, contact_uuid=uuid_of(demo_backend, IVANOV["name"]))
+    fresh_demo_backend.start_incoming_call(USER_ID, contact_uuid=uuid_of(fresh_demo_backend, IVANOV["name"]))
     expect(panel.call).to_be_visible(timeout=WAIT_MS)
     page.wait_for_function("window.__callShownAt !== null")
     delay = page.evaluate("window.__callShownAt") / 1000 - started
@@ -247,9 +248,9 @@ def test_incoming_call_appears_within_a_second_with_contact_link_phone_and_ticki
 
 @pytest.mark.parametrize("locale", ["ru", "en"])
 def test_unknown_number_shows_unknown_contact_without_link(
-        locale: str, open_panel: Callable[..., Panel], demo_backend: DemoBackend) -> None:
+        locale: str, open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel({"locale": locale})
-    start_call(panel.page, demo_backend, panel, phone=UNKNOWN_PHONE)
+    start_call(panel.page, fresh_demo_backend, panel, phone=UNKNOWN_PHONE)
     expect(panel.name).to_have_text(panel_text(locale, "unknown_contact"))
     assert locator_tag(panel.name) == "span"
     expect(panel.call.locator("a")).to_have_count(0)
@@ -273,9 +274,9 @@ def test_call_started_3700_seconds_ago_shows_hours(open_panel: Callable[..., Pan
 
 
 def test_old_start_time_from_agent_status_result_shows_hours(open_panel: Callable[..., Panel],
-                                                             demo_backend: DemoBackend) -> None:
+                                                             fresh_demo_backend: DemoBackend) -> None:
     """Same with a status injected into the first poll (``agent_status_result`` fault)."""
-    demo_backend.inject_fault("agent_status_result", {"status": "CONVERSATION", "call_info": {
+    fresh_demo_backend.inject_fault("agent_status_result", {"status": "CONVERSATION", "call_info": {
         "unique_id": "1669391112.43", "contact_name": "Rose Peters", "contact_id": 4183,
         "contact_phone": "79161234567", "is_hold": False, "is_mute": False,
         "timestamp": int(time.time()) - 3700}}, method="get_agent_status")
@@ -317,10 +318,10 @@ def test_call_during_the_first_long_poll_with_a_skewed_server_clock_starts_at_ze
 
 
 def test_timer_keeps_counting_across_a_page_switch(open_panel: Callable[..., Panel],
-                                                   demo_backend: DemoBackend) -> None:
+                                                   fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    start_call(page, demo_backend, panel, phone=IVANOV["phone"])
+    start_call(page, fresh_demo_backend, panel, phone=IVANOV["phone"])
     expect(panel.timer).to_have_text(re.compile(r"^00:0[3-9]$"), timeout=WAIT_MS)
     before = seconds_of(panel.timer.inner_text())
     navigate(page, "list")
@@ -334,10 +335,10 @@ def test_timer_keeps_counting_across_a_page_switch(open_panel: Callable[..., Pan
 
 @pytest.mark.parametrize("control", ["mute", "hold"])
 def test_mute_and_hold_reach_the_backend_and_the_icon_follows(control: str, open_panel: Callable[..., Panel],
-                                                             demo_backend: DemoBackend) -> None:
+                                                             fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    start_call(page, demo_backend, panel, phone=IVANOV["phone"])
+    start_call(page, fresh_demo_backend, panel, phone=IVANOV["phone"])
     button = panel.mute if control == "mute" else panel.hold
     method, flag = f"set_{control}", f"is_{control}"
     off_label, on_label = (("mute", "unmute") if control == "mute" else ("hold", "resume"))
@@ -350,48 +351,48 @@ def test_mute_and_hold_reach_the_backend_and_the_icon_follows(control: str, open
     expect(button).to_have_class(re.compile(r"asng-button--on"))
     expect(button).to_have_attribute("aria-label", panel_text("ru", on_label))
     assert button.locator("path").get_attribute("d") != icon_off
-    wait_until(page, lambda: answered(demo_backend, method), what=method)
-    assert [r.params for r in demo_backend.requests_for(method)] == [{flag: True}]
-    wait_until(page, lambda: demo_backend.agent_status(USER_ID)["call_info"][flag] is True, what=flag)
+    wait_until(page, lambda: answered(fresh_demo_backend, method), what=method)
+    assert [r.params for r in fresh_demo_backend.requests_for(method)] == [{flag: True}]
+    wait_until(page, lambda: fresh_demo_backend.agent_status(USER_ID)["call_info"][flag] is True, what=flag)
 
     button.click()
     expect(button).to_have_attribute("aria-pressed", "false")
     expect(button).not_to_have_class(re.compile(r"asng-button--on"))
-    wait_until(page, lambda: len(answered(demo_backend, method)) == 2, what=f"the second {method}")
-    assert [r.params for r in demo_backend.requests_for(method)] == [{flag: True}, {flag: False}]
+    wait_until(page, lambda: len(answered(fresh_demo_backend, method)) == 2, what=f"the second {method}")
+    assert [r.params for r in fresh_demo_backend.requests_for(method)] == [{flag: True}, {flag: False}]
     assert button.locator("path").get_attribute("d") == icon_off
     settle(page)
     expect(button).to_have_attribute("aria-pressed", "false")
     expect(panel.alert).to_be_hidden()
 
 
-def test_pbx_side_hold_and_mute_are_reflected(open_panel: Callable[..., Panel], demo_backend: DemoBackend) -> None:
+def test_pbx_side_hold_and_mute_are_reflected(open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    start_call(page, demo_backend, panel, phone=IVANOV["phone"])
-    demo_backend.pbx_set_hold(USER_ID, True)
+    start_call(page, fresh_demo_backend, panel, phone=IVANOV["phone"])
+    fresh_demo_backend.pbx_set_hold(USER_ID, True)
     expect(panel.hold).to_have_attribute("aria-pressed", "true", timeout=WAIT_MS)
     expect(panel.hold).to_have_attribute("aria-label", panel_text("ru", "resume"))
     expect(panel.mute).to_have_attribute("aria-pressed", "false")
-    demo_backend.pbx_set_mute(USER_ID, True)
+    fresh_demo_backend.pbx_set_mute(USER_ID, True)
     expect(panel.mute).to_have_attribute("aria-pressed", "true", timeout=WAIT_MS)
-    demo_backend.pbx_set_hold(USER_ID, False)
+    fresh_demo_backend.pbx_set_hold(USER_ID, False)
     expect(panel.hold).to_have_attribute("aria-pressed", "false", timeout=WAIT_MS)
     expect(panel.mute).to_have_attribute("aria-pressed", "true")
     # The panel's next hold click asks for the opposite of what the PBX set.
     panel.hold.click()
-    wait_until(page, lambda: answered(demo_backend, "set_hold"), what="set_hold")
-    assert [r.params for r in demo_backend.requests_for("set_hold")] == [{"is_hold": True}]
-    assert demo_backend.requests_for("set_mute") == []
+    wait_until(page, lambda: answered(fresh_demo_backend, "set_hold"), what="set_hold")
+    assert [r.params for r in fresh_demo_backend.requests_for("set_hold")] == [{"is_hold": True}]
+    assert fresh_demo_backend.requests_for("set_mute") == []
 
 
 def test_failing_hold_shows_a_short_inline_message_and_the_button_returns(
-        open_panel: Callable[..., Panel], demo_backend: DemoBackend) -> None:
+        open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
     """The production backend answers 404 to set_hold (docs/protocol.md): a failed command, not a crash."""
     panel = open_panel()
     page = panel.page
-    start_call(page, demo_backend, panel, phone=IVANOV["phone"])
-    demo_backend.inject_fault("status", 404, method="set_hold")
+    start_call(page, fresh_demo_backend, panel, phone=IVANOV["phone"])
+    fresh_demo_backend.inject_fault("status", 404, method="set_hold")
     panel.hold.click()
     expected = text("ru", "domain.amocrm.errors.unknown_method")
     expect(panel.alert).to_be_visible(timeout=WAIT_MS)
@@ -399,8 +400,8 @@ def test_failing_hold_shows_a_short_inline_message_and_the_button_returns(
     assert len(panel.alert.inner_text()) <= 80
     expect(panel.hold).to_have_attribute("aria-pressed", "false")
     expect(panel.hold).to_have_attribute("aria-label", panel_text("ru", "hold"))
-    assert [r.params for r in demo_backend.requests_for("set_hold")] == [{"is_hold": True}]
-    assert demo_backend.agent_status(USER_ID)["call_info"]["is_hold"] is False
+    assert [r.params for r in fresh_demo_backend.requests_for("set_hold")] == [{"is_hold": True}]
+    assert fresh_demo_backend.agent_status(USER_ID)["call_info"]["is_hold"] is False
     # Inside the panel, not an amoCRM notification; and it goes away by itself.
     assert page.evaluate("window.__sandbox.notifications") == []
     expect(panel.call).to_be_visible()
@@ -411,28 +412,28 @@ def test_failing_hold_shows_a_short_inline_message_and_the_button_returns(
 
 
 def test_hangup_from_the_panel_reaches_the_backend_and_removes_the_call(
-        open_panel: Callable[..., Panel], demo_backend: DemoBackend) -> None:
+        open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    start_call(page, demo_backend, panel, phone=IVANOV["phone"])
+    start_call(page, fresh_demo_backend, panel, phone=IVANOV["phone"])
     panel.hangup.click()
     expect(panel.call).to_be_hidden(timeout=WAIT_MS)
-    assert len(demo_backend.requests_for("hangup")) == 1
-    assert demo_backend.agent_status(USER_ID)["status"] == "NOT_CONVERSATION"
+    assert len(fresh_demo_backend.requests_for("hangup")) == 1
+    assert fresh_demo_backend.agent_status(USER_ID)["status"] == "NOT_CONVERSATION"
     expect(panel.dial).not_to_have_class(re.compile(r"asng-dial__call--transfer"))
     expect(panel.dial).to_have_attribute("aria-label", panel_text("ru", "call"))
 
 
-def test_remote_hangup_removes_the_call(open_panel: Callable[..., Panel], demo_backend: DemoBackend) -> None:
+def test_remote_hangup_removes_the_call(open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    start_call(page, demo_backend, panel, phone=IVANOV["phone"])
+    start_call(page, fresh_demo_backend, panel, phone=IVANOV["phone"])
     expect(panel.timer).to_have_text(re.compile(r"^00:0[1-9]$"), timeout=WAIT_MS)
-    assert demo_backend.remote_hangup(USER_ID) is True
+    assert fresh_demo_backend.remote_hangup(USER_ID) is True
     expect(panel.call).to_be_hidden(timeout=WAIT_MS)
-    assert demo_backend.requests_for("hangup") == []
+    assert fresh_demo_backend.requests_for("hangup") == []
     # The next call starts from zero again, with its own contact.
-    demo_backend.start_incoming_call(USER_ID, phone=SMITH["phone"])
+    fresh_demo_backend.start_incoming_call(USER_ID, phone=SMITH["phone"])
     expect(panel.call).to_be_visible(timeout=WAIT_MS)
     expect(panel.name).to_have_text(SMITH["name"])
     expect(panel.timer).to_have_text(re.compile(r"^00:0[0-2]$"))
@@ -442,18 +443,18 @@ def test_remote_hangup_removes_the_call(open_panel: Callable[..., Panel], demo_b
 
 
 def test_typing_shows_a_spinner_then_options_with_name_and_phone(open_panel: Callable[..., Panel],
-                                                                 demo_backend: DemoBackend) -> None:
+                                                                 fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
-    demo_backend.inject_fault("latency", 1.0, method="get_contacts", times=1)
+    ready(page, fresh_demo_backend)
+    fresh_demo_backend.inject_fault("latency", 1.0, method="get_contacts", times=1)
     panel.input.click()
     panel.input.press_sequentially("Иван", delay=20)
     expect(panel.spinner).to_be_visible(timeout=WAIT_MS)
     expect(panel.spinner).to_have_attribute("aria-label", panel_text("ru", "searching"))
     expect(panel.options).to_be_visible(timeout=WAIT_MS)
     expect(panel.spinner).to_be_hidden()
-    expected = [(c.name, c.phone) for c in demo_backend.phonebook.search("Иван", 10)]
+    expected = [(c.name, c.phone) for c in fresh_demo_backend.phonebook.search("Иван", 10)]
     assert len(expected) == 10
     expect(panel.option).to_have_count(10)
     assert panel.option_texts() == expected
@@ -474,47 +475,47 @@ TYPE_FAST_JS = """([selector, text]) => {
 
 
 def test_fast_typing_sends_one_search_with_the_final_text(open_panel: Callable[..., Panel],
-                                                          demo_backend: DemoBackend) -> None:
+                                                          fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     panel.input.click()
     # Five keystrokes in one task of the page: a loaded test machine cannot stretch them past 250 ms.
     typing = page.evaluate(TYPE_FAST_JS, [".asng-dial__input", "Алекс"])
     expect(panel.option.first).to_be_visible(timeout=WAIT_MS)
     settle(page, 800)
-    requests = demo_backend.requests_for("get_contacts")
+    requests = fresh_demo_backend.requests_for("get_contacts")
     assert [r.params for r in requests] == [{"start_with": "Алекс", "max_results": 10}], (typing, requests)
     assert all(name.split()[0].startswith("Алекс") or name.split()[1].startswith("Алекс")
                for name, _ in panel.option_texts())
 
 
 @pytest.mark.parametrize("locale", ["ru", "en"])
-def test_no_matches_text(locale: str, open_panel: Callable[..., Panel], demo_backend: DemoBackend) -> None:
+def test_no_matches_text(locale: str, open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel({"locale": locale})
-    ready(panel.page, demo_backend)
+    ready(panel.page, fresh_demo_backend)
     search(panel, "Zzzz")
     expect(panel.empty).to_have_text(panel_text(locale, "no_contacts"))
     expect(panel.option).to_have_count(0)
 
 
 def test_empty_box_shows_recent_contacts_and_the_last_called_one(open_panel: Callable[..., Panel],
-                                                                  demo_backend: DemoBackend) -> None:
+                                                                  fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     # A fresh agent has no recent contacts: the empty box opens no list.
     panel.input.click()
     settle(page, 400)
     expect(panel.options).to_be_hidden()
-    assert demo_backend.requests_for("get_contacts") == []
+    assert fresh_demo_backend.requests_for("get_contacts") == []
     page.keyboard.press("Tab")
 
-    demo_backend.start_incoming_call(USER_ID, contact_uuid=uuid_of(demo_backend, SMITH["name"]))
+    fresh_demo_backend.start_incoming_call(USER_ID, contact_uuid=uuid_of(fresh_demo_backend, SMITH["name"]))
     expect(panel.call).to_be_visible(timeout=WAIT_MS)
     panel.hangup.click()
     expect(panel.call).to_be_hidden(timeout=WAIT_MS)
-    wait_until(page, lambda: len(answered(demo_backend, "get_last_contacts")) >= 2,
+    wait_until(page, lambda: len(answered(fresh_demo_backend, "get_last_contacts")) >= 2,
                what="get_last_contacts after the call")
     page.wait_for_function("window.__sandbox.pendingRequests <= 1", timeout=WAIT_MS)
 
@@ -522,37 +523,37 @@ def test_empty_box_shows_recent_contacts_and_the_last_called_one(open_panel: Cal
     expect(panel.options).to_be_visible(timeout=WAIT_MS)
     expect(panel.caption).to_have_text(panel_text("ru", "last_contacts"))
     assert (SMITH["name"], SMITH["phone"]) in panel.option_texts()
-    assert [r.params for r in demo_backend.requests_for("get_last_contacts")][-1] == {"max_results": 10}
-    assert demo_backend.requests_for("get_contacts") == []
+    assert [r.params for r in fresh_demo_backend.requests_for("get_last_contacts")][-1] == {"max_results": 10}
+    assert fresh_demo_backend.requests_for("get_contacts") == []
 
 
 def test_a_slow_first_answer_never_overwrites_a_newer_one(open_panel: Callable[..., Panel],
-                                                         demo_backend: DemoBackend) -> None:
+                                                         fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
-    demo_backend.inject_fault("latency", 2.5, method="get_contacts", times=1)
+    ready(page, fresh_demo_backend)
+    fresh_demo_backend.inject_fault("latency", 2.5, method="get_contacts", times=1)
     panel.input.click()
     panel.input.press_sequentially("Иван", delay=20)
-    wait_until(page, lambda: demo_backend.requests_for("get_contacts"), what="the slow search")
+    wait_until(page, lambda: fresh_demo_backend.requests_for("get_contacts"), what="the slow search")
     panel.input.press("Control+a")
     panel.input.press_sequentially("Mary", delay=20)
     expect(panel.option.first).to_be_visible(timeout=WAIT_MS)
-    mary = [(c.name, c.phone) for c in demo_backend.phonebook.search("Mary", 10)]
+    mary = [(c.name, c.phone) for c in fresh_demo_backend.phonebook.search("Mary", 10)]
     assert panel.option_texts() == mary
     # Now the slow answer for "Иван" arrives: the list keeps showing "Mary".
-    wait_until(page, lambda: len(answered(demo_backend, "get_contacts")) == 2, what="the slow answer")
+    wait_until(page, lambda: len(answered(fresh_demo_backend, "get_contacts")) == 2, what="the slow answer")
     page.wait_for_function("window.__sandbox.pendingRequests <= 1", timeout=WAIT_MS)
     settle(page, 300)
     assert panel.option_texts() == mary
     expect(panel.input).to_have_value("Mary")
     expect(panel.spinner).to_be_hidden()
-    assert [r.params["start_with"] for r in demo_backend.requests_for("get_contacts")] == ["Иван", "Mary"]
+    assert [r.params["start_with"] for r in fresh_demo_backend.requests_for("get_contacts")] == ["Иван", "Mary"]
 
 
-def test_options_are_closed_on_blur(open_panel: Callable[..., Panel], demo_backend: DemoBackend) -> None:
+def test_options_are_closed_on_blur(open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
-    ready(panel.page, demo_backend)
+    ready(panel.page, fresh_demo_backend)
     search(panel, "Иван")
     panel.page.locator(".sandbox-card__name").click()
     expect(panel.options).to_be_hidden()
@@ -563,10 +564,10 @@ def test_options_are_closed_on_blur(open_panel: Callable[..., Panel], demo_backe
 
 
 def test_selected_contact_is_called_by_uuid_once(open_panel: Callable[..., Panel],
-                                                 demo_backend: DemoBackend) -> None:
+                                                 fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     search(panel, "James")
     expect(panel.option.first).to_contain_text(SMITH["name"])
     panel.option.first.click()
@@ -577,16 +578,16 @@ def test_selected_contact_is_called_by_uuid_once(open_panel: Callable[..., Panel
     expect(panel.call).to_be_visible(timeout=WAIT_MS)
     expect(panel.name).to_have_text(SMITH["name"])
     settle(page)
-    assert [r.params for r in demo_backend.requests_for("originate_by_contact")] == [
-        {"contact_uuid": uuid_of(demo_backend, SMITH["name"])}]
-    assert demo_backend.requests_for("originate") == []
+    assert [r.params for r in fresh_demo_backend.requests_for("originate_by_contact")] == [
+        {"contact_uuid": uuid_of(fresh_demo_backend, SMITH["name"])}]
+    assert fresh_demo_backend.requests_for("originate") == []
     expect(panel.input).to_have_value("")
 
 
-def test_typed_number_is_originated(open_panel: Callable[..., Panel], demo_backend: DemoBackend) -> None:
+def test_typed_number_is_originated(open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     panel.input.click()
     panel.input.press_sequentially("555", delay=20)
     expect(panel.dial).to_be_enabled()
@@ -596,16 +597,16 @@ def test_typed_number_is_originated(open_panel: Callable[..., Panel], demo_backe
     expect(panel.call).to_be_visible(timeout=WAIT_MS)
     expect(panel.phone).to_have_text("555")
     settle(page)
-    assert [r.params for r in demo_backend.requests_for("originate")] == [{"phone": "555"}]
-    assert demo_backend.requests_for("originate_by_contact") == []
+    assert [r.params for r in fresh_demo_backend.requests_for("originate")] == [{"phone": "555"}]
+    assert fresh_demo_backend.requests_for("originate_by_contact") == []
 
 
 def test_in_a_call_the_button_transfers_once_to_the_selected_contact(open_panel: Callable[..., Panel],
-                                                                     demo_backend: DemoBackend) -> None:
+                                                                     fresh_demo_backend: DemoBackend) -> None:
     """The first version sent TWO redirects for a selected contact (docs/behaviour.md §3, Fix)."""
     panel = open_panel()
     page = panel.page
-    start_call(page, demo_backend, panel, phone=UNKNOWN_PHONE)
+    start_call(page, fresh_demo_backend, panel, phone=UNKNOWN_PHONE)
     expect(panel.dial).to_have_class(re.compile(r"asng-dial__call--transfer"))
     expect(panel.dial).to_have_attribute("aria-label", panel_text("ru", "transfer"))
     expect(panel.dial).to_be_disabled()
@@ -614,20 +615,20 @@ def test_in_a_call_the_button_transfers_once_to_the_selected_contact(open_panel:
     expect(panel.dial).to_be_enabled()
     expect(panel.dial).to_have_class(re.compile(r"asng-dial__call--transfer"))
     panel.dial.click()
-    wait_until(page, lambda: answered(demo_backend, "redirect"), what="redirect")
+    wait_until(page, lambda: answered(fresh_demo_backend, "redirect"), what="redirect")
     expect(panel.name).to_have_text(SMITH["name"], timeout=WAIT_MS)  # the backend moved the call
     settle(page, 1000)
-    assert [r.params for r in demo_backend.requests_for("redirect")] == [{"phone": SMITH["phone"]}]
-    assert demo_backend.requests_for("originate") == []
-    assert demo_backend.requests_for("originate_by_contact") == []
+    assert [r.params for r in fresh_demo_backend.requests_for("redirect")] == [{"phone": SMITH["phone"]}]
+    assert fresh_demo_backend.requests_for("originate") == []
+    assert fresh_demo_backend.requests_for("originate_by_contact") == []
     expect(panel.input).to_have_value("")
 
 
 def test_in_a_call_the_button_transfers_to_the_typed_number(open_panel: Callable[..., Panel],
-                                                            demo_backend: DemoBackend) -> None:
+                                                            fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    start_call(page, demo_backend, panel, phone=IVANOV["phone"])
+    start_call(page, fresh_demo_backend, panel, phone=IVANOV["phone"])
     panel.input.click()
     panel.input.press_sequentially("204", delay=20)
     expect(panel.dial).to_be_enabled()
@@ -637,18 +638,18 @@ def test_in_a_call_the_button_transfers_to_the_typed_number(open_panel: Callable
     panel.dial.click()
     expect(panel.phone).to_have_text("204", timeout=WAIT_MS)
     settle(page)
-    assert [r.params for r in demo_backend.requests_for("redirect")] == [{"phone": "204"}]
-    assert demo_backend.requests_for("originate") == []
+    assert [r.params for r in fresh_demo_backend.requests_for("redirect")] == [{"phone": "204"}]
+    assert fresh_demo_backend.requests_for("originate") == []
 
 
 # --- 8. disabled states --------------------------------------------------------------------------
 
 
 def test_call_button_needs_three_characters_or_a_selection(open_panel: Callable[..., Panel],
-                                                          demo_backend: DemoBackend) -> None:
+                                                          fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     panel.input.click()
     expect(panel.dial).to_be_disabled()
     panel.input.press_sequentially("12", delay=20)
@@ -662,7 +663,7 @@ def test_call_button_needs_three_characters_or_a_selection(open_panel: Callable[
     panel.dial.click(force=True)
     panel.input.press("Enter")
     settle(page, 400)
-    assert demo_backend.requests_for("originate") == []
+    assert fresh_demo_backend.requests_for("originate") == []
     # A selected contact enables it whatever its name's length.
     panel.input.fill("")
     search(panel, "Ян")
@@ -676,13 +677,13 @@ def test_call_button_needs_three_characters_or_a_selection(open_panel: Callable[
 
 
 def test_call_button_is_disabled_while_the_command_is_pending(open_panel: Callable[..., Panel],
-                                                              demo_backend: DemoBackend) -> None:
+                                                              fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     # 1.5 s of latency, then the PBX refuses: the typed number stays and the button comes back.
-    demo_backend.inject_fault("latency", 1.5, method="originate", times=1)
-    demo_backend.inject_fault("exception", "NoFreeChannels", method="originate", times=1)
+    fresh_demo_backend.inject_fault("latency", 1.5, method="originate", times=1)
+    fresh_demo_backend.inject_fault("exception", "NoFreeChannels", method="originate", times=1)
     panel.input.click()
     panel.input.press_sequentially("79031031679", delay=10)
     expect(panel.dial).to_be_enabled()
@@ -692,21 +693,21 @@ def test_call_button_is_disabled_while_the_command_is_pending(open_panel: Callab
     expect(panel.dial).to_be_disabled()
     panel.dial.click(force=True)  # ignored while pending
     panel.input.press("Enter")  # so is Enter
-    wait_until(page, lambda: answered(demo_backend, "originate"), what="the slow originate")
+    wait_until(page, lambda: answered(fresh_demo_backend, "originate"), what="the slow originate")
     expect(panel.dial).to_be_enabled(timeout=WAIT_MS)
     expect(panel.alert).to_contain_text("NoFreeChannels")
     expect(panel.input).to_have_value("79031031679")
-    assert len(demo_backend.requests_for("originate")) == 1
+    assert len(fresh_demo_backend.requests_for("originate")) == 1
 
     # The same with success: disabled while pending, then the call shows and the box is empty.
-    demo_backend.inject_fault("latency", 1.5, method="originate", times=1)
+    fresh_demo_backend.inject_fault("latency", 1.5, method="originate", times=1)
     expect(panel.options).to_be_visible(timeout=WAIT_MS)  # Enter above focused the box: a search ran
     close_options(panel)
     panel.dial.click()
     expect(panel.dial).to_be_disabled()
     expect(panel.call).to_be_visible(timeout=WAIT_MS)
     expect(panel.input).to_have_value("")
-    assert len(demo_backend.requests_for("originate")) == 2
+    assert len(fresh_demo_backend.requests_for("originate")) == 2
     # In the call the button transfers, and is enabled again as soon as something is typed.
     panel.input.press_sequentially("204", delay=10)
     expect(panel.dial).to_be_enabled()
@@ -716,10 +717,10 @@ def test_call_button_is_disabled_while_the_command_is_pending(open_panel: Callab
 # --- 9. drag, position, collapse -----------------------------------------------------------------
 
 
-def test_dragging_the_header_moves_the_panel(open_panel: Callable[..., Panel], demo_backend: DemoBackend) -> None:
+def test_dragging_the_header_moves_the_panel(open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     before = panel.box()
     title = panel.title.bounding_box()
     assert title is not None
@@ -737,10 +738,10 @@ def test_dragging_the_header_moves_the_panel(open_panel: Callable[..., Panel], d
     assert panel.box() == after
 
 
-def test_the_panel_cannot_leave_the_window(open_panel: Callable[..., Panel], demo_backend: DemoBackend) -> None:
+def test_the_panel_cannot_leave_the_window(open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     drag_header(page, panel, 2, 2)  # far up-left: the grab point is right of and below the corner
     box = panel.box()
     assert (box["x"], box["y"]) == (0, 0), box
@@ -753,7 +754,7 @@ def test_the_panel_cannot_leave_the_window(open_panel: Callable[..., Panel], dem
     assert box["x"] + box["width"] >= VIEWPORT["width"] - 1 and box["y"] + box["height"] >= VIEWPORT["height"] - 1
 
     # A panel that grows (a call starts) or a window that shrinks keeps it inside.
-    start_call(page, demo_backend, panel, phone=IVANOV["phone"])
+    start_call(page, fresh_demo_backend, panel, phone=IVANOV["phone"])
     page.wait_for_timeout(200)
     assert_inside(panel.box())
     assert panel.box()["height"] > box["height"]
@@ -764,11 +765,11 @@ def test_the_panel_cannot_leave_the_window(open_panel: Callable[..., Panel], dem
 
 
 def test_position_is_remembered_across_reload_and_page_switch(open_panel: Callable[..., Panel],
-                                                              demo_backend: DemoBackend,
+                                                              fresh_demo_backend: DemoBackend,
                                                               wait_widget_ready: Callable[..., None]) -> None:
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     drag_header(page, panel, 400, 250)
     placed = panel.box()
     assert placed["x"] < 700 and placed["y"] < 400, placed
@@ -787,11 +788,11 @@ def test_position_is_remembered_across_reload_and_page_switch(open_panel: Callab
 
 
 def test_collapse_hides_the_body_is_remembered_and_expands_again(open_panel: Callable[..., Panel],
-                                                                 demo_backend: DemoBackend,
+                                                                 fresh_demo_backend: DemoBackend,
                                                                  wait_widget_ready: Callable[..., None]) -> None:
     panel = open_panel()
     page = panel.page
-    start_call(page, demo_backend, panel, phone=IVANOV["phone"])
+    start_call(page, fresh_demo_backend, panel, phone=IVANOV["phone"])
     expect(panel.toggle).to_have_attribute("aria-expanded", "true")
     expect(panel.toggle).to_have_attribute("aria-label", panel_text("ru", "collapse"))
     expanded = panel.box()
@@ -827,10 +828,10 @@ def test_collapse_hides_the_body_is_remembered_and_expands_again(open_panel: Cal
 
 
 def test_arrows_enter_and_escape_in_the_option_list(open_panel: Callable[..., Panel],
-                                                    demo_backend: DemoBackend) -> None:
+                                                    fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     panel.input.focus()
     page.keyboard.type("Иван", delay=20)
     expect(panel.option).to_have_count(10, timeout=WAIT_MS)
@@ -858,12 +859,12 @@ def test_arrows_enter_and_escape_in_the_option_list(open_panel: Callable[..., Pa
     expect(panel.input).to_have_value(chosen[0])
     expect(panel.dial).to_be_enabled()
     settle(page, 300)
-    assert demo_backend.requests_for("originate_by_contact") == []
+    assert fresh_demo_backend.requests_for("originate_by_contact") == []
 
     page.keyboard.press("Enter")  # now dials the selected contact
     expect(panel.call).to_be_visible(timeout=WAIT_MS)
     expect(panel.name).to_have_text(chosen[0])
-    assert len(demo_backend.requests_for("originate_by_contact")) == 1
+    assert len(fresh_demo_backend.requests_for("originate_by_contact")) == 1
 
     # Escape closes the list, and only the list.
     page.keyboard.type("Mary", delay=20)
@@ -877,41 +878,41 @@ def test_arrows_enter_and_escape_in_the_option_list(open_panel: Callable[..., Pa
     expect(panel.options).to_be_visible(timeout=WAIT_MS)
 
 
-def test_enter_with_a_typed_number_dials(open_panel: Callable[..., Panel], demo_backend: DemoBackend) -> None:
+def test_enter_with_a_typed_number_dials(open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     panel.input.focus()
     page.keyboard.type("79031031679", delay=10)
     page.keyboard.press("Enter")
     expect(panel.call).to_be_visible(timeout=WAIT_MS)
     expect(panel.phone).to_have_text("79031031679")
     settle(page)
-    assert [r.params for r in demo_backend.requests_for("originate")] == [{"phone": "79031031679"}]
+    assert [r.params for r in fresh_demo_backend.requests_for("originate")] == [{"phone": "79031031679"}]
     expect(panel.input).to_have_value("")
 
 
 def test_enter_in_an_empty_box_or_with_two_characters_does_nothing(open_panel: Callable[..., Panel],
-                                                                    demo_backend: DemoBackend) -> None:
+                                                                    fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     panel.input.focus()
     page.keyboard.press("Enter")
     page.keyboard.type("12", delay=10)
     page.keyboard.press("Enter")
     settle(page)
-    assert demo_backend.requests_for("originate") == []
-    assert demo_backend.requests_for("originate_by_contact") == []
+    assert fresh_demo_backend.requests_for("originate") == []
+    assert fresh_demo_backend.requests_for("originate_by_contact") == []
     expect(panel.alert).to_be_hidden()
 
 
 @pytest.mark.parametrize("locale", ["ru", "en"])
 def test_tab_reaches_every_button_and_each_has_a_label(locale: str, open_panel: Callable[..., Panel],
-                                                       demo_backend: DemoBackend) -> None:
+                                                       fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel({"locale": locale})
     page = panel.page
-    start_call(page, demo_backend, panel, phone=IVANOV["phone"])
+    start_call(page, fresh_demo_backend, panel, phone=IVANOV["phone"])
     panel.input.click()
     page.keyboard.type("204", delay=10)  # enables the (transfer) button
     expect(panel.dial).to_be_enabled()
@@ -952,7 +953,7 @@ def test_tab_reaches_every_button_and_each_has_a_label(locale: str, open_panel: 
     panel.hold.focus()
     page.keyboard.press("Space")
     expect(panel.hold).to_have_attribute("aria-pressed", "true")
-    wait_until(page, lambda: answered(demo_backend, "set_hold") and answered(demo_backend, "set_mute"),
+    wait_until(page, lambda: answered(fresh_demo_backend, "set_hold") and answered(fresh_demo_backend, "set_mute"),
                what="set_mute and set_hold")
 
 
@@ -1017,10 +1018,10 @@ def test_markup_in_recent_contacts_and_after_transfer_is_text(open_panel: Callab
 # --- 12. styles ----------------------------------------------------------------------------------
 
 
-def test_one_style_element_after_page_switches(open_panel: Callable[..., Panel], demo_backend: DemoBackend) -> None:
+def test_one_style_element_after_page_switches(open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     for target in ("list", "settings", "card", "list", "card"):
         navigate(page, target)
     expect(page.locator("style#asng-styles")).to_have_count(1)
@@ -1029,11 +1030,11 @@ def test_one_style_element_after_page_switches(open_panel: Callable[..., Panel],
 
 
 def test_panel_styles_do_not_change_the_host_page(open_panel: Callable[..., Panel],
-                                                  demo_backend: DemoBackend) -> None:
+                                                  fresh_demo_backend: DemoBackend) -> None:
     """Computed styles of host elements outside the panel, with and without the widget's stylesheet."""
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     page.evaluate(HOST_PROBE_JS)
     with_widget = page.evaluate(HOST_STYLES_JS, HOST_SELECTORS)
     assert all(with_widget[s] is not None for s in HOST_SELECTORS), [s for s in HOST_SELECTORS if not with_widget[s]]
@@ -1055,10 +1056,10 @@ def test_panel_styles_do_not_change_the_host_page(open_panel: Callable[..., Pane
 
 @pytest.mark.parametrize("navigation", ["full", "render-only"])
 def test_page_switches_keep_exactly_one_working_panel(navigation: str, open_panel: Callable[..., Panel],
-                                                      demo_backend: DemoBackend) -> None:
+                                                      fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel({"navigation": navigation} if navigation == "render-only" else None)
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     for _ in range(3):
         for target in ("list", "settings", "card"):
             navigate(page, target)
@@ -1067,14 +1068,14 @@ def test_page_switches_keep_exactly_one_working_panel(navigation: str, open_pane
     expect(page.locator(".asng-options")).to_have_count(1)
     expect(page.locator("style#asng-styles")).to_have_count(1)
     # It still works: a call shows, the controls act, the search answers.
-    wait_until(page, lambda: poll_in_flight(demo_backend), what="a long poll")
-    demo_backend.start_incoming_call(USER_ID, phone=IVANOV["phone"])
+    wait_until(page, lambda: poll_in_flight(fresh_demo_backend), what="a long poll")
+    fresh_demo_backend.start_incoming_call(USER_ID, phone=IVANOV["phone"])
     expect(panel.call).to_be_visible(timeout=WAIT_MS)
     expect(panel.name).to_have_text(IVANOV["name"])
     panel.mute.click()
-    wait_until(page, lambda: answered(demo_backend, "set_mute"), what="set_mute")
+    wait_until(page, lambda: answered(fresh_demo_backend, "set_mute"), what="set_mute")
     settle(page, 400)
-    assert len(demo_backend.requests_for("set_mute")) == 1
+    assert len(fresh_demo_backend.requests_for("set_mute")) == 1
     search(panel, "James")
     expect(panel.option.first).to_contain_text(SMITH["name"])
 
@@ -1083,10 +1084,10 @@ def test_page_switches_keep_exactly_one_working_panel(navigation: str, open_pane
 
 
 @pytest.mark.parametrize("locale", ["ru", "en"])
-def test_texts_in_both_locales(locale: str, open_panel: Callable[..., Panel], demo_backend: DemoBackend) -> None:
+def test_texts_in_both_locales(locale: str, open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel({"locale": locale} if locale != "ru" else None)  # Russian is the default
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     assert page.evaluate("window.__sandbox.config.locale") == locale
     expect(panel.input).to_have_attribute("placeholder", panel_text(locale, "input_hint"))
     expect(panel.dial).to_have_attribute("aria-label", panel_text(locale, "call"))
@@ -1096,7 +1097,7 @@ def test_texts_in_both_locales(locale: str, open_panel: Callable[..., Panel], de
     expect(panel.empty).to_have_text(panel_text(locale, "no_contacts"))
     panel.input.fill("")
     page.keyboard.press("Tab")
-    demo_backend.start_incoming_call(USER_ID, phone=UNKNOWN_PHONE)
+    fresh_demo_backend.start_incoming_call(USER_ID, phone=UNKNOWN_PHONE)
     expect(panel.call).to_be_visible(timeout=WAIT_MS)
     expect(panel.name).to_have_text(panel_text(locale, "unknown_contact"))
     expect(panel.dial).to_have_attribute("aria-label", panel_text(locale, "transfer"))
@@ -1111,13 +1112,13 @@ def test_texts_in_both_locales(locale: str, open_panel: Callable[..., Panel], de
 
 
 def test_connection_indicator_goes_down_and_recovers(open_panel: Callable[..., Panel],
-                                                     demo_backend: DemoBackend) -> None:
+                                                     fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     expect(panel.connection).not_to_have_class(re.compile(r"asng-panel__connection--down"))
     # The held poll ends within 2 s; the next two polls get HTTP-level 500s, then the server is back.
-    demo_backend.inject_fault("status", 500, method="get_agent_status", times=2)
+    fresh_demo_backend.inject_fault("status", 500, method="get_agent_status", times=2)
     expect(panel.connection).to_have_class(re.compile(r"asng-panel__connection--down"), timeout=WAIT_MS)
     expect(panel.connection).to_have_attribute("aria-label", text("ru", "domain.amocrm.errors.invalid_response"))
     expect(panel.connection).not_to_have_class(re.compile(r"asng-panel__connection--down"), timeout=10_000)
@@ -1128,12 +1129,12 @@ def test_connection_indicator_goes_down_and_recovers(open_panel: Callable[..., P
 
 
 @pytest.mark.parametrize("locale", ["ru", "en"])
-def test_screenshots(locale: str, open_panel: Callable[..., Panel], demo_backend: DemoBackend,
+def test_screenshots(locale: str, open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend,
                      screenshot_dir: Path) -> None:
     """panel_{idle,search,call}_<locale>.png (docs/screenshots/): the panel with a margin of the page."""
     panel = open_panel({"locale": locale})
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     page.mouse.move(5, VIEWPORT["height"] // 2)  # no hover effects
     shot(page, panel, screenshot_dir / f"panel_idle_{locale}.png")
 
@@ -1145,7 +1146,7 @@ def test_screenshots(locale: str, open_panel: Callable[..., Panel], demo_backend
     page.keyboard.press("Escape")
     page.locator(".sandbox-card__name").click()  # blur the box
 
-    demo_backend.start_incoming_call(USER_ID, contact_uuid=uuid_of(demo_backend, IVANOV["name"] if locale == "ru"
+    fresh_demo_backend.start_incoming_call(USER_ID, contact_uuid=uuid_of(fresh_demo_backend, IVANOV["name"] if locale == "ru"
                                                                    else SMITH["name"]))
     expect(panel.call).to_be_visible(timeout=WAIT_MS)
     panel.mute.click()
@@ -1173,31 +1174,31 @@ def human_click(page: Page, locator: Any, hold_ms: int = 250) -> None:
 
 @pytest.mark.parametrize("button", ["call", "hangup"])
 def test_a_click_on_a_button_while_the_option_list_is_open_is_not_lost(
-        button: str, open_panel: Callable[..., Panel], demo_backend: DemoBackend) -> None:
+        button: str, open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
     if button == "hangup":
-        start_call(page, demo_backend, panel, phone=IVANOV["phone"])
+        start_call(page, fresh_demo_backend, panel, phone=IVANOV["phone"])
     else:
-        ready(page, demo_backend)
+        ready(page, fresh_demo_backend)
     search(panel, "7916")  # a phone prefix: the list opens with matching contacts
     expect(panel.option.first).to_be_visible()
     expect(panel.dial).to_be_enabled()
     human_click(page, panel.dial if button == "call" else panel.hangup)
     if button == "call":
-        wait_until(page, lambda: demo_backend.requests_for("originate"), timeout=3, what="originate")
-        assert [r.params for r in demo_backend.requests_for("originate")] == [{"phone": "7916"}]
+        wait_until(page, lambda: fresh_demo_backend.requests_for("originate"), timeout=3, what="originate")
+        assert [r.params for r in fresh_demo_backend.requests_for("originate")] == [{"phone": "7916"}]
     else:
-        wait_until(page, lambda: demo_backend.requests_for("hangup"), timeout=3, what="hangup")
+        wait_until(page, lambda: fresh_demo_backend.requests_for("hangup"), timeout=3, what="hangup")
         expect(panel.call).to_be_hidden(timeout=WAIT_MS)
 
 
 @pytest.mark.parametrize("when", ["after the results", "within the debounce"])
 def test_dialling_with_enter_leaves_no_stale_results(when: str, open_panel: Callable[..., Panel],
-                                                    demo_backend: DemoBackend) -> None:
+                                                    fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
-    ready(page, demo_backend)
+    ready(page, fresh_demo_backend)
     panel.input.focus()
     page.keyboard.type("7916", delay=10)
     if when == "after the results":

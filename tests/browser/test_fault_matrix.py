@@ -11,26 +11,27 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from sandbox.defaults import DEMO_USER_ID
 from sandbox.demo_backend import DemoBackend
+from tests.support.locale_text import text
+from tests.support.waiting import wait_until
 
-AGENT = 7461242
+AGENT = DEMO_USER_ID
 PROBLEM = ".asng-panel__problem"
-TEXT = {  # ru.json, the sandbox's default locale
-    "bad_request": "Сервер не понял запрос.",
-    "invalid_secret_key": "Неверный секретный ключ.",
-    "incompatible_version": "Версия виджета несовместима с сервером.",
-    "unknown_method": "Сервер не поддерживает эту команду.",
-    "invalid_parameters": "Сервер отклонил параметры команды.",
-    "not_responding": "Сервер не отвечает.",
-    "invalid_response": "Сервер прислал непонятный ответ.",
-}
+# The widget's texts in ru, the sandbox's default locale, read from the locale files.
+def error_text(key: str) -> str:
+    """``domain.amocrm.errors.<key>`` in Russian."""
+    return text("ru", "domain.amocrm.errors." + key)
+
+
+UNKNOWN_CONTACT = text("ru", "domain.amocrm.panel.unknown_contact")
 
 
 @pytest.fixture
-def fast_backend(demo_backend: DemoBackend) -> DemoBackend:
+def fast_backend(fresh_demo_backend: DemoBackend) -> DemoBackend:
     """Long polls of 1 s instead of 9, so each fault reaches the widget quickly."""
-    demo_backend.configure(long_poll_seconds=1.0)
-    return demo_backend
+    fresh_demo_backend.configure(long_poll_seconds=1.0)
+    return fresh_demo_backend
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def recovers(page: Page, backend: DemoBackend) -> None:
 ])
 def test_status_code_for_the_status_poll(panel: Page, fast_backend: DemoBackend, code: int, expected: str) -> None:
     fast_backend.inject_fault("status", code, method="get_agent_status")
-    expect(panel.locator(PROBLEM)).to_have_text(TEXT[expected], timeout=10_000)
+    expect(panel.locator(PROBLEM)).to_have_text(error_text(expected), timeout=10_000)
     expect(panel.locator(".asng-panel__connection--down")).to_be_visible()
     assert_usable(panel, fast_backend)
     recovers(panel, fast_backend)
@@ -87,7 +88,7 @@ def test_408_is_a_normal_end_of_a_long_poll(panel: Page, fast_backend: DemoBacke
 def test_broken_bodies_and_dropped_connections(panel: Page, fast_backend: DemoBackend, kind: str,
                                                expected: str) -> None:
     fast_backend.inject_fault(kind, method="get_agent_status")
-    expect(panel.locator(PROBLEM)).to_have_text(TEXT[expected], timeout=10_000)
+    expect(panel.locator(PROBLEM)).to_have_text(error_text(expected), timeout=10_000)
     assert_usable(panel, fast_backend)
     recovers(panel, fast_backend)
 
@@ -99,7 +100,7 @@ def test_backend_down_then_back(open_sandbox, make_sandbox, sandbox_archive) -> 
         page = open_sandbox({"reset": 1}, sandbox=make_sandbox(sandbox_archive, backend.url))
         expect(page.locator(".asng-panel")).to_be_visible()
         backend.stop()  # connection refused from now on
-        expect(page.locator(PROBLEM)).to_have_text(TEXT["not_responding"], timeout=10_000)
+        expect(page.locator(PROBLEM)).to_have_text(error_text("not_responding"), timeout=10_000)
         # the monitor tells the user once in amoCRM's notification area
         expect(page.locator(".sandbox-tray__item--error")).to_have_count(1, timeout=15_000)
         backend = DemoBackend(port=port, long_poll_seconds=1.0).start()
@@ -116,7 +117,7 @@ def test_slow_server_beyond_the_proxy_limit(open_sandbox, make_sandbox, sandbox_
     page = open_sandbox({"reset": 1}, sandbox=make_sandbox(sandbox_archive, proxy_timeout=2.0))
     expect(page.locator(".asng-panel")).to_be_visible()
     fast_backend.inject_fault("latency", 3.0, method="get_agent_status")
-    expect(page.locator(PROBLEM)).to_have_text(TEXT["not_responding"], timeout=15_000)
+    expect(page.locator(PROBLEM)).to_have_text(error_text("not_responding"), timeout=15_000)
     recovers(page, fast_backend)
 
 
@@ -125,7 +126,7 @@ def test_status_codes_sent_as_strings(panel: Page, fast_backend: DemoBackend) ->
     fast_backend.start_incoming_call(AGENT, phone=fast_backend.phonebook.search("", 1)[0].phone)
     expect(panel.locator(".asng-call")).to_be_visible(timeout=10_000)
     fast_backend.inject_fault("status", 401, method="get_agent_status")
-    expect(panel.locator(PROBLEM)).to_have_text(TEXT["invalid_secret_key"], timeout=10_000)
+    expect(panel.locator(PROBLEM)).to_have_text(error_text("invalid_secret_key"), timeout=10_000)
 
 
 def test_command_result_with_an_exception_is_shown_in_the_panel(panel: Page, fast_backend: DemoBackend) -> None:
@@ -138,10 +139,16 @@ def test_command_result_with_an_exception_is_shown_in_the_panel(panel: Page, fas
     expect(panel.locator(PROBLEM)).to_be_hidden()
 
 
+def served_custom_status(backend: DemoBackend) -> bool:
+    """True once the backend answered a get_agent_status with the ``agent_status_result`` fault."""
+    return any(r.fault == "agent_status_result" and r.status_code == 200
+               for r in backend.requests_for("get_agent_status"))
+
+
 @pytest.mark.parametrize(("result", "in_call", "name"), [
-    ({"status": "CONVERSATION"}, True, "Неизвестный контакт"),
+    ({"status": "CONVERSATION"}, True, UNKNOWN_CONTACT),
     ({"status": "CONVERSATION", "call_info": {"contact_phone": "105", "x": [1], "timestamp": "soon"}}, True,
-     "Неизвестный контакт"),
+     UNKNOWN_CONTACT),
     ({"status": "CONVERSATION", "extra": True, "call_info": {"contact_name": "Extra Fields", "contact_id": 5,
       "contact_phone": "105", "is_hold": "yes", "is_mute": None, "timestamp": 1, "more": {}}}, True, "Extra Fields"),
     ({"status": "RINGING", "call_info": {"contact_name": "Nobody"}}, False, None),
@@ -153,7 +160,12 @@ def test_odd_agent_status_answers(panel: Page, fast_backend: DemoBackend, result
         expect(panel.locator(".asng-call__name")).to_have_text(name)
         expect(panel.locator(".asng-call__timer")).to_have_text(re.compile(r"^\d+:\d\d(:\d\d)?$"))
     else:
-        panel.wait_for_timeout(2500)
+        # Proof the odd status was served (not just that nothing happened yet): the backend
+        # answered a long poll with it, and the widget polled again after reading it.
+        wait_until(panel, lambda: served_custom_status(fast_backend), what="the custom status served")
+        served = len(fast_backend.requests_for("get_agent_status"))
+        wait_until(panel, lambda: len(fast_backend.requests_for("get_agent_status")) > served,
+                   timeout=10, what="the next long poll after the custom status")
         expect(panel.locator(".asng-call")).to_be_hidden()
     expect(panel.locator(PROBLEM)).to_be_hidden()
     assert_usable(panel, fast_backend)
@@ -163,7 +175,7 @@ def test_odd_agent_status_answers(panel: Page, fast_backend: DemoBackend, result
 def test_an_agent_status_without_status_is_an_invalid_response(panel: Page, fast_backend: DemoBackend,
                                                                result) -> None:
     fast_backend.inject_fault("agent_status_result", result)
-    expect(panel.locator(PROBLEM)).to_have_text(TEXT["invalid_response"], timeout=10_000)
+    expect(panel.locator(PROBLEM)).to_have_text(error_text("invalid_response"), timeout=10_000)
     before = len(fast_backend.requests_for("get_agent_status"))
     panel.wait_for_timeout(3000)
     assert len(fast_backend.requests_for("get_agent_status")) - before <= 4  # backing off, not hammering
@@ -185,14 +197,14 @@ def test_a_huge_contact_list(panel: Page, fast_backend: DemoBackend) -> None:
 
 def test_secret_key_changed_on_the_server(panel: Page, fast_backend: DemoBackend) -> None:
     fast_backend.inject_fault("secret_key", "rotated")
-    expect(panel.locator(PROBLEM)).to_have_text(TEXT["invalid_secret_key"], timeout=10_000)
+    expect(panel.locator(PROBLEM)).to_have_text(error_text("invalid_secret_key"), timeout=10_000)
     expect(panel.locator(".sandbox-tray__item--error")).to_have_count(1, timeout=15_000)
     recovers(panel, fast_backend)
 
 
 def test_browser_offline_then_online(panel: Page, fast_backend: DemoBackend) -> None:
     panel.context.set_offline(True)
-    expect(panel.locator(PROBLEM)).to_have_text(TEXT["not_responding"], timeout=15_000)
+    expect(panel.locator(PROBLEM)).to_have_text(error_text("not_responding"), timeout=15_000)
     panel.context.set_offline(False)
     expect(panel.locator(PROBLEM)).to_be_hidden(timeout=40_000)
     fast_backend.start_incoming_call(AGENT, phone=fast_backend.phonebook.search("", 1)[0].phone)

@@ -19,9 +19,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sandbox.archive import ArchiveError
+from sandbox.defaults import DEMO_USER_ID
 from sandbox.server import SandboxServer
 
-USER_ID = 7461242
+USER_ID = DEMO_USER_ID
 
 FAKE_SCRIPT = r"""
 define(['jquery'], function ($) {
@@ -182,8 +183,8 @@ def ping_envelope() -> dict[str, str]:
     return {"json": json.dumps(envelope)}
 
 
-def backend_ping_url(demo_backend: Any) -> str:
-    return demo_backend.url + "?secret_key=AsteriskNG"
+def backend_ping_url(fresh_demo_backend: Any) -> str:
+    return fresh_demo_backend.url + "?secret_key=AsteriskNG"
 
 
 def free_port() -> int:
@@ -196,7 +197,7 @@ def free_port() -> int:
 
 
 def test_lifecycle_order_and_widget_methods_in_constructor(open_sandbox: Callable[..., Page],
-                                                            demo_backend: Any) -> None:
+                                                            fresh_demo_backend: Any) -> None:
     page = open_sandbox()
     assert lifecycle(page) == ["render", "init", "bind_actions"]
     assert page.evaluate("window.__fake.calls") == ["render", "init", "bind_actions"]
@@ -206,7 +207,7 @@ def test_lifecycle_order_and_widget_methods_in_constructor(open_sandbox: Callabl
     assert ctor["version"] == "1.0.0"
     assert ctor["area"] == "ccard"
     assert ctor["name"] == "Фейковый виджет"
-    assert ctor["settings"]["server"] == {"serverAddress": demo_backend.url, "secretKey": "AsteriskNG"}
+    assert ctor["settings"]["server"] == {"serverAddress": fresh_demo_backend.url, "secretKey": "AsteriskNG"}
     assert ctor["settings"]["amocrm"] == {"showPanel": True, "enableNotification": True}
     entries = page.evaluate("window.__sandbox.lifecycle")
     assert [e["returned"] for e in entries] == [True, True, True]
@@ -319,33 +320,33 @@ def test_load_failure_sets_error_state(case: str, tmp_path: Path, page: Page,
 # --- crm_post and the proxy ------------------------------------------------------------------------
 
 
-def test_crm_post_round_trip_through_proxy(open_sandbox: Callable[..., Page], demo_backend: Any,
+def test_crm_post_round_trip_through_proxy(open_sandbox: Callable[..., Page], fresh_demo_backend: Any,
                                            sandbox: SandboxServer) -> None:
     page = open_sandbox()
     page.click(".fake-ping")
     expect(page.locator(".fake-status")).to_have_text("pong")
-    pings = demo_backend.requests_for("ping")
+    pings = fresh_demo_backend.requests_for("ping")
     assert len(pings) == 1
     assert pings[0].headers == {"amouser_email": "agent@example.com", "amouser_id": USER_ID,
                                 "widget_version": "1.0.0"}
     record = page.evaluate("window.__sandbox.requests[0]")
     assert record["state"] == "success" and record["textStatus"] == "success" and record["type"] == "json"
-    assert record["url"] == demo_backend.url + "?secret_key=AsteriskNG"
+    assert record["url"] == fresh_demo_backend.url + "?secret_key=AsteriskNG"
     assert page.evaluate("window.__sandbox.pendingRequests") == 0
     assert stats(sandbox) == {"in_flight": 0, "total": 1, "failed": 0, "timed_out": 0}
 
 
-def test_crm_post_success_gets_jquery_arguments(open_sandbox: Callable[..., Page], demo_backend: Any) -> None:
+def test_crm_post_success_gets_jquery_arguments(open_sandbox: Callable[..., Page], fresh_demo_backend: Any) -> None:
     page = open_sandbox()
     result = page.evaluate("([url, data]) => window.__fake.post(url, data, 'json')",
-                           [backend_ping_url(demo_backend), ping_envelope()])
+                           [backend_ping_url(fresh_demo_backend), ping_envelope()])
     assert result["ok"] is True and result["textStatus"] == "success" and result["status"] == 200
     assert result["args"] == 3
     assert result["body"]["content"]["result"]["result"] == {"ping": "pong"}
 
 
 def test_crm_post_proxy_failure_gives_error_textstatus(open_sandbox: Callable[..., Page],
-                                                       demo_backend: Any, sandbox: SandboxServer) -> None:
+                                                       fresh_demo_backend: Any, sandbox: SandboxServer) -> None:
     page = open_sandbox()
     dead = f"http://127.0.0.1:{free_port()}/asterisk_ng"
     refused = page.evaluate("([url, data]) => window.__fake.post(url, data, 'json')", [dead, ping_envelope()])
@@ -353,9 +354,9 @@ def test_crm_post_proxy_failure_gives_error_textstatus(open_sandbox: Callable[..
     assert refused["args"] == 3
     assert "cannot reach" in refused["responseText"]
 
-    demo_backend.inject_fault("drop")
+    fresh_demo_backend.inject_fault("drop")
     dropped = page.evaluate("([url, data]) => window.__fake.post(url, data, 'json')",
-                            [backend_ping_url(demo_backend), ping_envelope()])
+                            [backend_ping_url(fresh_demo_backend), ping_envelope()])
     assert dropped["ok"] is False and dropped["textStatus"] == "error" and dropped["status"] == 502
 
     not_http = page.evaluate("([data]) => window.__fake.post('file:///etc/passwd', data, 'json')",
@@ -365,35 +366,35 @@ def test_crm_post_proxy_failure_gives_error_textstatus(open_sandbox: Callable[..
     assert stats(sandbox)["failed"] == 3
 
 
-def test_crm_post_non_json_body_gives_parsererror(open_sandbox: Callable[..., Page], demo_backend: Any) -> None:
+def test_crm_post_non_json_body_gives_parsererror(open_sandbox: Callable[..., Page], fresh_demo_backend: Any) -> None:
     page = open_sandbox()
-    demo_backend.inject_fault("non_json", "<html>Bad gateway</html>")
+    fresh_demo_backend.inject_fault("non_json", "<html>Bad gateway</html>")
     result = page.evaluate("([url, data]) => window.__fake.post(url, data, 'json')",
-                           [backend_ping_url(demo_backend), ping_envelope()])
+                           [backend_ping_url(fresh_demo_backend), ping_envelope()])
     assert result["ok"] is False and result["textStatus"] == "parsererror" and result["status"] == 200
     assert "Bad gateway" in result["responseText"]
 
 
 def test_proxy_timeout_cap(make_sandbox: Callable[..., SandboxServer], sandbox_archive: Path,
-                           open_sandbox: Callable[..., Page], demo_backend: Any) -> None:
+                           open_sandbox: Callable[..., Page], fresh_demo_backend: Any) -> None:
     server = make_sandbox(sandbox_archive, proxy_timeout=0.5)
     page = open_sandbox(sandbox=server)
-    demo_backend.inject_fault("latency", 3, method="ping")
+    fresh_demo_backend.inject_fault("latency", 3, method="ping")
     started = time.monotonic()
     result = page.evaluate("([url, data]) => window.__fake.post(url, data, 'json')",
-                           [backend_ping_url(demo_backend), ping_envelope()])
+                           [backend_ping_url(fresh_demo_backend), ping_envelope()])
     elapsed = time.monotonic() - started
     assert result["ok"] is False and result["textStatus"] == "error" and result["status"] == 504
     assert elapsed < 2.5
     assert stats(server)["timed_out"] == 1
 
 
-def test_pending_counts_return_to_zero(open_sandbox: Callable[..., Page], demo_backend: Any,
+def test_pending_counts_return_to_zero(open_sandbox: Callable[..., Page], fresh_demo_backend: Any,
                                        sandbox: SandboxServer) -> None:
     page = open_sandbox()
-    demo_backend.inject_fault("latency", 0.8, method="ping")
+    fresh_demo_backend.inject_fault("latency", 0.8, method="ping")
     page.evaluate("([url, data]) => { window.__slow = window.__fake.post(url, data, 'json'); }",
-                  [backend_ping_url(demo_backend), ping_envelope()])
+                  [backend_ping_url(fresh_demo_backend), ping_envelope()])
     page.wait_for_function("window.__sandbox.pendingRequests === 1")
     deadline = time.monotonic() + 2
     while stats(sandbox)["in_flight"] != 1 and time.monotonic() < deadline:
@@ -448,7 +449,7 @@ def test_navigation_render_only_mode(open_sandbox: Callable[..., Page]) -> None:
 # --- settings -----------------------------------------------------------------------------------------
 
 
-def test_settings_modal_dom_and_save_persists(open_sandbox: Callable[..., Page], demo_backend: Any,
+def test_settings_modal_dom_and_save_persists(open_sandbox: Callable[..., Page], fresh_demo_backend: Any,
                                               wait_widget_ready: Callable[..., None]) -> None:
     page = open_sandbox()
     page.click("[data-sandbox-page=settings]")
@@ -457,7 +458,7 @@ def test_settings_modal_dom_and_save_persists(open_sandbox: Callable[..., Page],
     expect(modal).to_be_visible()
     expect(modal.locator(".widget-settings__desc-space .fake-settings")).to_have_text("Fake form")
     field = modal.locator(".widget_settings_block input[name=jsonSettings]")
-    assert json.loads(field.input_value())["server"]["serverAddress"] == demo_backend.url
+    assert json.loads(field.input_value())["server"]["serverAddress"] == fresh_demo_backend.url
     assert page.evaluate("window.__fake.settingsArgs") == [{"isJquery": True, "length": 1}]
     assert page.evaluate("window.__sandbox.settingsOpened") == 1
 
@@ -531,27 +532,27 @@ def test_set_status_is_shown(open_sandbox: Callable[..., Page]) -> None:
     assert page.evaluate("window.__sandbox.statuses") == ["error"]
 
 
-def test_control_strip_drives_demo_backend(open_sandbox: Callable[..., Page], demo_backend: Any) -> None:
+def test_control_strip_drives_demo_backend(open_sandbox: Callable[..., Page], fresh_demo_backend: Any) -> None:
     page = open_sandbox()
     page.fill("#sandbox-ctl-phone", "74951015841")
     page.click("[data-sandbox-control=incoming_call]")
     expect(page.locator("#sandbox-control-result")).to_have_text("incoming_call: ok")
-    status = demo_backend.agent_status(USER_ID)
+    status = fresh_demo_backend.agent_status(USER_ID)
     assert status["status"] == "CONVERSATION"
     assert status["call_info"]["contact_phone"] == "74951015841"
     page.click("[data-sandbox-control=set_hold]")
     expect(page.locator("#sandbox-control-result")).to_have_text("set_hold: ok")
-    assert demo_backend.agent_status(USER_ID)["call_info"]["is_hold"] is True
+    assert fresh_demo_backend.agent_status(USER_ID)["call_info"]["is_hold"] is True
     page.click("[data-sandbox-control=remote_hangup]")
     expect(page.locator("#sandbox-control-result")).to_have_text("remote_hangup: ok")
-    assert demo_backend.agent_status(USER_ID)["status"] == "NOT_CONVERSATION"
+    assert fresh_demo_backend.agent_status(USER_ID)["status"] == "NOT_CONVERSATION"
 
     page.select_option("#sandbox-ctl-fault-kind", "status")
     page.fill("#sandbox-ctl-fault-value", "401")
     page.select_option("#sandbox-ctl-fault-method", "ping")
     page.click("[data-sandbox-control=fault]")
     expect(page.locator("#sandbox-control-result")).to_have_text("fault: 1 active fault(s)")
-    faults = demo_backend.faults
+    faults = fresh_demo_backend.faults
     assert [(f.kind, f.value, f.method) for f in faults] == [("status", 401, "ping")]
     page.click("[data-sandbox-control=set_mute]")  # no call now: the backend's refusal is shown
     result = page.locator("#sandbox-control-result")
@@ -559,13 +560,13 @@ def test_control_strip_drives_demo_backend(open_sandbox: Callable[..., Page], de
     assert result.text_content().startswith("set_mute: ")
     page.click("[data-sandbox-control=clear_faults]")
     expect(page.locator("#sandbox-control-result")).to_have_text("clear_faults: ok")
-    assert demo_backend.faults == []
+    assert fresh_demo_backend.faults == []
 
 
 # --- archive errors ------------------------------------------------------------------------------------
 
 
-def test_bad_archives_give_clear_errors(tmp_path: Path, demo_backend: Any) -> None:
+def test_bad_archives_give_clear_errors(tmp_path: Path, fresh_demo_backend: Any) -> None:
     cases = {
         "missing.zip": "not found",
         "not_a_zip.zip": "is not a zip archive",
@@ -579,7 +580,7 @@ def test_bad_archives_give_clear_errors(tmp_path: Path, demo_backend: Any) -> No
     write_archive(tmp_path / "bad_manifest.zip", manifest="{oops")
     for name, message in cases.items():
         with pytest.raises(ArchiveError, match=message):
-            SandboxServer(tmp_path / name, demo_backend.url).start()
+            SandboxServer(tmp_path / name, fresh_demo_backend.url).start()
 
 
 def test_archive_broken_after_start_shows_error_page(tmp_path: Path, make_sandbox: Callable[..., SandboxServer],

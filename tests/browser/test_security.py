@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from sandbox.defaults import DEMO_USER_ID
 from sandbox.demo_backend import DemoBackend
 from sandbox.demo_backend.phonebook import Contact, Phonebook
 
-AGENT = 7461242
+AGENT = DEMO_USER_ID
 PAYLOADS = [
     "<img src=x onerror=alert(1)>",
     '"><script>alert(2)</script>',
@@ -55,10 +56,10 @@ def injected_elements(page: Page) -> int:
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_call_fields_are_shown_as_text(open_sandbox, demo_backend: DemoBackend, dialogs, payload: str) -> None:
-    demo_backend.configure(long_poll_seconds=1.0)
+def test_call_fields_are_shown_as_text(open_sandbox, fresh_demo_backend: DemoBackend, dialogs, payload: str) -> None:
+    fresh_demo_backend.configure(long_poll_seconds=1.0)
     page = open_sandbox({"reset": 1})
-    demo_backend.inject_fault("agent_status_result", {"status": "CONVERSATION", "call_info": {
+    fresh_demo_backend.inject_fault("agent_status_result", {"status": "CONVERSATION", "call_info": {
         "unique_id": payload, "contact_name": payload, "contact_id": payload, "contact_phone": payload,
         "is_hold": False, "is_mute": False, "timestamp": 1700000000}})
     expect(page.locator(".asng-call__name")).to_have_text(payload, timeout=10_000)
@@ -73,11 +74,11 @@ def test_call_fields_are_shown_as_text(open_sandbox, demo_backend: DemoBackend, 
     ("https://evil.example/x", None), ("//evil.example", None), ("12/../../logout", None), ("12?x=1", None),
     (" 77 ", "/contacts/detail/77"),
 ])
-def test_contact_link_only_points_to_a_local_contact_card(open_sandbox, demo_backend: DemoBackend, contact_id,
+def test_contact_link_only_points_to_a_local_contact_card(open_sandbox, fresh_demo_backend: DemoBackend, contact_id,
                                                           href) -> None:
-    demo_backend.configure(long_poll_seconds=1.0)
+    fresh_demo_backend.configure(long_poll_seconds=1.0)
     page = open_sandbox({"reset": 1})
-    demo_backend.inject_fault("agent_status_result", {"status": "CONVERSATION", "call_info": {
+    fresh_demo_backend.inject_fault("agent_status_result", {"status": "CONVERSATION", "call_info": {
         "contact_name": "Rose Peters", "contact_id": contact_id, "contact_phone": "105", "timestamp": 1700000000}})
     expect(page.locator(".asng-call__name")).to_have_text("Rose Peters", timeout=10_000)
     links = page.locator("a.asng-call__name")
@@ -110,10 +111,10 @@ def test_phonebook_entries_and_errors_are_shown_as_text(open_sandbox, make_sandb
     assert dialogs == []
 
 
-def test_the_secret_key_stays_in_the_password_field(open_sandbox, demo_backend: DemoBackend) -> None:
-    settings = {"server": {"serverAddress": demo_backend.url, "secretKey": SECRET},
+def test_the_secret_key_stays_in_the_password_field(open_sandbox, fresh_demo_backend: DemoBackend) -> None:
+    settings = {"server": {"serverAddress": fresh_demo_backend.url, "secretKey": SECRET},
                 "amocrm": {"showPanel": True, "enableNotification": True}}
-    demo_backend.inject_fault("secret_key", SECRET)
+    fresh_demo_backend.inject_fault("secret_key", SECRET)
     page = open_sandbox({"reset": 1, "settings": json.dumps(settings)})
     expect(page.locator(".asng-panel")).to_be_visible()
     page.evaluate("window.__sandbox.openSettings()")
@@ -133,19 +134,19 @@ def prod_sandbox_archive(prod_widget) -> Path:
 
 
 def test_prod_build_never_logs_the_secret_key(page: Page, open_sandbox, make_sandbox, prod_sandbox_archive,
-                                              demo_backend: DemoBackend) -> None:
+                                              fresh_demo_backend: DemoBackend) -> None:
     logged: list[str] = []
     page.on("console", lambda message: logged.append(message.text))
-    demo_backend.configure(long_poll_seconds=1.0)
-    demo_backend.inject_fault("secret_key", SECRET)
-    settings = {"server": {"serverAddress": demo_backend.url, "secretKey": SECRET},
+    fresh_demo_backend.configure(long_poll_seconds=1.0)
+    fresh_demo_backend.inject_fault("secret_key", SECRET)
+    settings = {"server": {"serverAddress": fresh_demo_backend.url, "secretKey": SECRET},
                 "amocrm": {"showPanel": True, "enableNotification": True}}
     page = open_sandbox({"reset": 1, "settings": json.dumps(settings)},
                         sandbox=make_sandbox(prod_sandbox_archive))
     expect(page.locator(".asng-panel")).to_be_visible()
     page.locator(".asng-dial__input").fill("105")
     page.locator(".asng-dial__call").click()
-    demo_backend.inject_fault("secret_key", "another")  # now every request fails
+    fresh_demo_backend.inject_fault("secret_key", "another")  # now every request fails
     page.evaluate("window.__sandbox.clickPhone('106')")
     expect(page.locator(".sandbox-tray__item--error").first).to_be_visible(timeout=15_000)
     page.evaluate("window.__sandbox.navigate('list')")
@@ -172,9 +173,9 @@ SNAPSHOT_JS = """() => {
 }"""
 
 
-def test_host_globals_and_builtins_are_unchanged(page: Page, open_sandbox, demo_backend: DemoBackend) -> None:
+def test_host_globals_and_builtins_are_unchanged(page: Page, open_sandbox, fresh_demo_backend: DemoBackend) -> None:
     page.add_init_script("window.__sandboxBeforeWidget = () => { window.__beforeWidget = (" + SNAPSHOT_JS + ")(); };")
-    demo_backend.configure(long_poll_seconds=1.0)
+    fresh_demo_backend.configure(long_poll_seconds=1.0)
     open_sandbox({"reset": 1})
     expect(page.locator(".asng-panel")).to_be_visible()
     before = page.evaluate("window.__beforeWidget")
@@ -190,7 +191,7 @@ def test_host_globals_and_builtins_are_unchanged(page: Page, open_sandbox, demo_
 
     assert changes() == {"new globals": [], "for-in": [], "enumerable": {}}
     # a full session: a call, the controls, a search, a page switch, the settings page
-    demo_backend.start_incoming_call(AGENT, phone=demo_backend.phonebook.search("", 1)[0].phone)
+    fresh_demo_backend.start_incoming_call(AGENT, phone=fresh_demo_backend.phonebook.search("", 1)[0].phone)
     expect(page.locator(".asng-call")).to_be_visible(timeout=10_000)
     page.locator(".asng-call__mute").click()
     page.locator(".asng-dial__input").fill("Ив")

@@ -84,7 +84,7 @@ def settle(seconds: float) -> None:
 
 
 @pytest.fixture
-def opened(open_sandbox: Callable[..., Page], demo_backend: Any) -> Callable[..., Page]:
+def opened(open_sandbox: Callable[..., Page], fresh_demo_backend: Any) -> Callable[..., Page]:
     """``opened(query=None)``: the sandbox with the settings modal open and the first status shown."""
 
     def open_(query: dict[str, Any] | None = None, status: str | None = "connected") -> Page:
@@ -100,14 +100,14 @@ def opened(open_sandbox: Callable[..., Page], demo_backend: Any) -> Callable[...
 # --- mounting -----------------------------------------------------------------------------------
 
 
-def test_the_form_replaces_amocrms_block(opened: Callable[..., Page], demo_backend: Any) -> None:
+def test_the_form_replaces_amocrms_block(opened: Callable[..., Page], fresh_demo_backend: Any) -> None:
     page = opened()
     form = page.locator(FORM)
     assert "asng-root" in form.get_attribute("class").split()
     expect(page.locator(AMOCRM_BLOCK)).to_be_hidden()
     assert page.locator("style#asng-styles").count() == 1
     # The saved values, in the fields.
-    expect(page.locator(ADDRESS)).to_have_value(demo_backend.url)
+    expect(page.locator(ADDRESS)).to_have_value(fresh_demo_backend.url)
     expect(page.locator(ADDRESS)).to_have_attribute("placeholder", "https://127.0.0.1/asterisk_ng")
     expect(page.locator(KEY)).to_have_value("AsteriskNG")
     expect(page.locator(KEY)).to_have_attribute("type", "password")
@@ -126,8 +126,8 @@ def test_the_form_replaces_amocrms_block(opened: Callable[..., Page], demo_backe
     expect(logo).to_have_attribute("src", "/widget/images/logo_main.png")
     page.wait_for_function("document.querySelector('.asng-settings__logo').naturalWidth > 0")
     # Exactly one ping, with the saved settings.
-    assert len(demo_backend.requests_for("ping")) == 1
-    assert ping_posts(page)[0]["url"] == demo_backend.url + "?secret_key=AsteriskNG"
+    assert len(fresh_demo_backend.requests_for("ping")) == 1
+    assert ping_posts(page)[0]["url"] == fresh_demo_backend.url + "?secret_key=AsteriskNG"
 
 
 def test_opening_twice_mounts_one_form(opened: Callable[..., Page]) -> None:
@@ -191,10 +191,10 @@ def test_a_failure_while_mounting_leaves_amocrms_field_usable(open_sandbox: Call
     ],
     ids=lambda v: "-".join(str(x) for x in v) if isinstance(v, tuple) else str(v),
 )
-def test_status_from_the_ping_with_the_saved_settings(opened: Callable[..., Page], demo_backend: Any,
+def test_status_from_the_ping_with_the_saved_settings(opened: Callable[..., Page], fresh_demo_backend: Any,
                                                        fault: tuple[str, Any] | None, status: str) -> None:
     if fault is not None:
-        demo_backend.inject_fault(fault[0], fault[1], method="ping")
+        fresh_demo_backend.inject_fault(fault[0], fault[1], method="ping")
     page = opened(status=None)
     expect_status(page, status, timeout=(PING_DEADLINE_S + 5) * 1000)
     line = page.locator(STATUS)
@@ -205,11 +205,11 @@ def test_status_from_the_ping_with_the_saved_settings(opened: Callable[..., Page
 
 
 def test_a_wrong_key_is_invalid_and_a_timeout_is_reported_after_the_ping_deadline(
-        opened: Callable[..., Page], demo_backend: Any) -> None:
-    demo_backend.configure(secret_key="Other")
+        opened: Callable[..., Page], fresh_demo_backend: Any) -> None:
+    fresh_demo_backend.configure(secret_key="Other")
     page = opened(status="invalid_secret_key")
-    demo_backend.configure(secret_key="AsteriskNG")
-    demo_backend.inject_fault("latency", PING_DEADLINE_S + 1, method="ping")
+    fresh_demo_backend.configure(secret_key="AsteriskNG")
+    fresh_demo_backend.inject_fault("latency", PING_DEADLINE_S + 1, method="ping")
     page.locator(KEY).fill("AsteriskNG ")  # same key once trimmed: nothing to check
     settle(DEBOUNCE_S + 0.2)
     expect_status(page, "invalid_secret_key")
@@ -224,21 +224,21 @@ def test_a_wrong_key_is_invalid_and_a_timeout_is_reported_after_the_ping_deadlin
 @pytest.mark.parametrize("query", [{"settings": settings_text("", "")},
                                    {"settings": settings_text("https://pbx.example.com/ng", "")},
                                    {"settings": settings_text("", "AsteriskNG")}])
-def test_empty_address_or_key_is_not_configured_without_a_ping(opened: Callable[..., Page], demo_backend: Any,
+def test_empty_address_or_key_is_not_configured_without_a_ping(opened: Callable[..., Page], fresh_demo_backend: Any,
                                                               query: dict[str, str]) -> None:
     page = opened(query, status="not_configured")
     expect(page.locator(STATUS)).to_have_text(RU["not_configured"])
     expect(page.locator(STATUS)).to_have_class("asng-settings__status asng-settings__status--idle")
     settle(0.5)
-    assert demo_backend.requests_for("ping") == []
+    assert fresh_demo_backend.requests_for("ping") == []
     assert ping_posts(page) == []
 
 
 # --- editing ------------------------------------------------------------------------------------
 
 
-def test_typing_fast_sends_one_ping_with_the_final_values(opened: Callable[..., Page], demo_backend: Any) -> None:
-    demo_backend.configure(secret_key="NewSecret42")
+def test_typing_fast_sends_one_ping_with_the_final_values(opened: Callable[..., Page], fresh_demo_backend: Any) -> None:
+    fresh_demo_backend.configure(secret_key="NewSecret42")
     page = opened(status="invalid_secret_key")
     before = len(ping_posts(page))
     key = page.locator(KEY)
@@ -255,13 +255,13 @@ def test_typing_fast_sends_one_ping_with_the_final_values(opened: Callable[..., 
     settle(DEBOUNCE_S + 0.4)
     posts = ping_posts(page)
     assert len(posts) == before + 1
-    assert posts[-1]["url"] == demo_backend.url + "?secret_key=NewSecret42"
-    assert len(demo_backend.requests_for("ping")) == before + 1
+    assert posts[-1]["url"] == fresh_demo_backend.url + "?secret_key=NewSecret42"
+    assert len(fresh_demo_backend.requests_for("ping")) == before + 1
 
 
-def test_a_spinner_shows_while_the_ping_runs(opened: Callable[..., Page], demo_backend: Any) -> None:
+def test_a_spinner_shows_while_the_ping_runs(opened: Callable[..., Page], fresh_demo_backend: Any) -> None:
     page = opened()
-    demo_backend.inject_fault("latency", 1.5, method="ping")
+    fresh_demo_backend.inject_fault("latency", 1.5, method="ping")
     page.locator(KEY).fill("AsteriskNG2")
     line = page.locator(STATUS)
     expect(line.locator(".asng-settings__spinner")).to_be_visible()
@@ -274,9 +274,9 @@ def test_a_spinner_shows_while_the_ping_runs(opened: Callable[..., Page], demo_b
 
 
 def test_a_slow_answer_to_an_older_edit_never_overwrites_the_latest(opened: Callable[..., Page],
-                                                                     demo_backend: Any) -> None:
+                                                                     fresh_demo_backend: Any) -> None:
     page = opened()
-    demo_backend.inject_fault("latency", 2.0, method="ping", times=1)
+    fresh_demo_backend.inject_fault("latency", 2.0, method="ping", times=1)
     before = len(ping_posts(page))
     # Edit 1: a wrong key; its ping is the slow one (would say "invalid secret key").
     page.locator(KEY).fill("Wrong")
@@ -289,16 +289,16 @@ def test_a_slow_answer_to_an_older_edit_never_overwrites_the_latest(opened: Call
     expect_status(page, "connected")
     # The slow answer arrives later and must change nothing.
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and any(r.status_code is None for r in demo_backend.requests_for("ping")):
+    while time.monotonic() < deadline and any(r.status_code is None for r in fresh_demo_backend.requests_for("ping")):
         settle(0.1)
     settle(0.3)
     expect_status(page, "connected")
-    assert [r.status_code for r in demo_backend.requests_for("ping")][-2:] == [401, 200]
+    assert [r.status_code for r in fresh_demo_backend.requests_for("ping")][-2:] == [401, 200]
 
 
 @pytest.mark.parametrize("address", ["pbx.example.com/asterisk_ng", "ftp://pbx.example.com", "https://",
                                      "http:/127.0.0.1/asterisk_ng", "https://pbx example.com"])
-def test_an_address_that_is_not_a_url_gets_a_message_and_no_ping(opened: Callable[..., Page], demo_backend: Any,
+def test_an_address_that_is_not_a_url_gets_a_message_and_no_ping(opened: Callable[..., Page], fresh_demo_backend: Any,
                                                                    address: str) -> None:
     page = opened()
     before = len(ping_posts(page))
@@ -311,30 +311,30 @@ def test_an_address_that_is_not_a_url_gets_a_message_and_no_ping(opened: Callabl
     expect(page.locator(SAVE)).to_be_disabled()
     settle(DEBOUNCE_S + 0.4)
     assert len(ping_posts(page)) == before
-    assert len(demo_backend.requests_for("ping")) == before
+    assert len(fresh_demo_backend.requests_for("ping")) == before
     # Fixing it removes the message at once and checks the server.
-    page.locator(ADDRESS).fill(demo_backend.url)
+    page.locator(ADDRESS).fill(fresh_demo_backend.url)
     expect(message).to_be_hidden()
     expect(page.locator(ADDRESS)).to_have_attribute("aria-invalid", "false")
     expect_status(page, "connected")
 
 
-def test_spaces_around_address_and_key_are_trimmed(opened: Callable[..., Page], demo_backend: Any) -> None:
-    page = opened({"settings": settings_text(demo_backend.url, "Other")}, status="invalid_secret_key")
-    page.locator(ADDRESS).fill("   " + demo_backend.url + "  ")
+def test_spaces_around_address_and_key_are_trimmed(opened: Callable[..., Page], fresh_demo_backend: Any) -> None:
+    page = opened({"settings": settings_text(fresh_demo_backend.url, "Other")}, status="invalid_secret_key")
+    page.locator(ADDRESS).fill("   " + fresh_demo_backend.url + "  ")
     page.locator(KEY).fill("  AsteriskNG\t")
     expect_status(page, "connected")
-    assert ping_posts(page)[-1]["url"] == demo_backend.url + "?secret_key=AsteriskNG"
+    assert ping_posts(page)[-1]["url"] == fresh_demo_backend.url + "?secret_key=AsteriskNG"
     expect(page.locator(MESSAGE)).to_be_hidden()
     page.locator(SAVE).click()
     saved = page.evaluate("window.__sandbox.saves")[-1]
-    assert saved["fields"]["jsonSettings"] == settings_text(demo_backend.url, "AsteriskNG")
+    assert saved["fields"]["jsonSettings"] == settings_text(fresh_demo_backend.url, "AsteriskNG")
 
 
-def test_spaces_alone_change_nothing(opened: Callable[..., Page], demo_backend: Any) -> None:
+def test_spaces_alone_change_nothing(opened: Callable[..., Page], fresh_demo_backend: Any) -> None:
     page = opened()
     before = len(ping_posts(page))
-    page.locator(ADDRESS).fill(" " + demo_backend.url + " ")
+    page.locator(ADDRESS).fill(" " + fresh_demo_backend.url + " ")
     page.locator(KEY).fill(" AsteriskNG ")
     settle(DEBOUNCE_S + 0.4)
     assert len(ping_posts(page)) == before
@@ -361,7 +361,7 @@ def test_show_and_hide_the_key(opened: Callable[..., Page]) -> None:
 # --- saving -------------------------------------------------------------------------------------
 
 
-def test_save_is_disabled_until_something_changes(opened: Callable[..., Page], demo_backend: Any) -> None:
+def test_save_is_disabled_until_something_changes(opened: Callable[..., Page], fresh_demo_backend: Any) -> None:
     page = opened()
     save = page.locator(SAVE)
     expect(save).to_be_disabled()
@@ -376,12 +376,12 @@ def test_save_is_disabled_until_something_changes(opened: Callable[..., Page], d
     expect(save).to_be_enabled()
     page.locator(KEY).fill("AsteriskNG")
     expect(save).to_be_disabled()
-    page.locator(ADDRESS).fill(demo_backend.url + "/")
+    page.locator(ADDRESS).fill(fresh_demo_backend.url + "/")
     expect(save).to_be_enabled()
 
 
 def test_save_writes_the_json_fires_change_and_clicks_amocrms_save(opened: Callable[..., Page],
-                                                                    demo_backend: Any) -> None:
+                                                                    fresh_demo_backend: Any) -> None:
     page = opened()
     page.evaluate(
         "(function () { var input = document.querySelector('input[name=jsonSettings]');"
@@ -390,12 +390,12 @@ def test_save_writes_the_json_fires_change_and_clicks_amocrms_save(opened: Calla
         "    window.__changes.values.push(e.target.value); window.__changes.bubbles = e.bubbles; });"
         "  jQuery(input).on('change', function () { window.__changes.jquery += 1; }); })()"
     )
-    demo_backend.configure(secret_key="NewKey")
+    fresh_demo_backend.configure(secret_key="NewKey")
     page.locator(KEY).fill("NewKey")
     page.locator(NOTIFICATION).uncheck()
     expect_status(page, "connected")
     page.locator(SAVE).click()
-    expected = settings_text(demo_backend.url, "NewKey", True, False)
+    expected = settings_text(fresh_demo_backend.url, "NewKey", True, False)
     saves = page.evaluate("window.__sandbox.saves")
     assert len(saves) == 1
     assert saves[0]["fields"] == {"jsonSettings": expected}
@@ -415,7 +415,7 @@ def test_save_writes_the_json_fires_change_and_clicks_amocrms_save(opened: Calla
     expect(page.locator(SAVE)).to_be_disabled()
     expect_status(page, "connected")
     # The running widget uses the new key.
-    demo_backend.configure(long_poll_seconds=0.5)
+    fresh_demo_backend.configure(long_poll_seconds=0.5)
     page.wait_for_function(
         "window.__sandbox.requests.some(function (r) { return r.url.indexOf('secret_key=NewKey') >= 0 &&"
         "  JSON.parse(r.data.json).content.method === 'get_agent_status'; })"
@@ -423,17 +423,17 @@ def test_save_writes_the_json_fires_change_and_clicks_amocrms_save(opened: Calla
 
 
 def test_after_saving_in_an_open_modal_the_saved_values_are_the_baseline(opened: Callable[..., Page],
-                                                                          demo_backend: Any) -> None:
+                                                                          fresh_demo_backend: Any) -> None:
     page = opened()
     page.evaluate("jQuery('.widget-settings__modal').attr('data-onsave-destroy-modal', 'false')")
-    page.locator(ADDRESS).fill("  " + demo_backend.url + "?tenant=5 ")
+    page.locator(ADDRESS).fill("  " + fresh_demo_backend.url + "?tenant=5 ")
     expect_status(page, "connected")
     save = page.locator(SAVE)
     expect(save).to_be_enabled()
     save.click()
     expect(save).to_be_disabled()
-    expect(page.locator(ADDRESS)).to_have_value(demo_backend.url + "?tenant=5")
-    assert page.locator(AMOCRM_INPUT).input_value() == settings_text(demo_backend.url + "?tenant=5")
+    expect(page.locator(ADDRESS)).to_have_value(fresh_demo_backend.url + "?tenant=5")
+    assert page.locator(AMOCRM_INPUT).input_value() == settings_text(fresh_demo_backend.url + "?tenant=5")
     page.locator(NOTIFICATION).uncheck()
     expect(save).to_be_enabled()
     page.locator(NOTIFICATION).check()
@@ -442,7 +442,7 @@ def test_after_saving_in_an_open_modal_the_saved_values_are_the_baseline(opened:
 
 
 def test_broken_stored_json_shows_defaults_and_is_kept_until_saved(opened: Callable[..., Page],
-                                                                    demo_backend: Any) -> None:
+                                                                    fresh_demo_backend: Any) -> None:
     page = opened({"settings": "{broken"}, status="not_configured")
     expect(page.locator(STATUS)).to_have_text(RU["not_configured"])
     expect(page.locator(ADDRESS)).to_have_value("")
@@ -450,7 +450,7 @@ def test_broken_stored_json_shows_defaults_and_is_kept_until_saved(opened: Calla
     expect(page.locator(SHOW_PANEL)).to_be_checked()
     expect(page.locator(NOTIFICATION)).to_be_checked()
     assert page.locator(AMOCRM_INPUT).input_value() == "{broken"
-    page.locator(ADDRESS).fill(demo_backend.url)
+    page.locator(ADDRESS).fill(fresh_demo_backend.url)
     page.locator(KEY).fill("AsteriskNG")
     expect_status(page, "connected")
     settle(0.3)
@@ -458,11 +458,11 @@ def test_broken_stored_json_shows_defaults_and_is_kept_until_saved(opened: Calla
     assert page.evaluate("window.__sandbox.storedSettings().jsonSettings") == "{broken"
     assert page.evaluate("window.__sandbox.saves") == []
     page.locator(SAVE).click()
-    assert page.evaluate("window.__sandbox.storedSettings().jsonSettings") == settings_text(demo_backend.url)
+    assert page.evaluate("window.__sandbox.storedSettings().jsonSettings") == settings_text(fresh_demo_backend.url)
 
 
-def _agent_polls(demo_backend: Any) -> int:
-    return len(demo_backend.requests_for("get_agent_status"))
+def _agent_polls(fresh_demo_backend: Any) -> int:
+    return len(fresh_demo_backend.requests_for("get_agent_status"))
 
 
 def _panels(page: Page) -> int:
@@ -470,23 +470,23 @@ def _panels(page: Page) -> int:
 
 
 def test_show_panel_off_stops_the_long_poll_and_on_starts_it(opened: Callable[..., Page],
-                                                              demo_backend: Any) -> None:
-    demo_backend.configure(long_poll_seconds=0.3)
+                                                              fresh_demo_backend: Any) -> None:
+    fresh_demo_backend.configure(long_poll_seconds=0.3)
     page = opened()
     deadline = time.monotonic() + 5
-    while _agent_polls(demo_backend) < 2 and time.monotonic() < deadline:
+    while _agent_polls(fresh_demo_backend) < 2 and time.monotonic() < deadline:
         settle(0.1)
-    assert _agent_polls(demo_backend) >= 2
+    assert _agent_polls(fresh_demo_backend) >= 2
     had_panel = _panels(page) > 0
 
     page.locator(SHOW_PANEL).uncheck()
     page.locator(SAVE).click()
     assert page.evaluate("window.__sandbox.storedSettings().jsonSettings") == settings_text(
-        demo_backend.url, show_panel=False)
+        fresh_demo_backend.url, show_panel=False)
     settle(0.2)
-    stopped_at = _agent_polls(demo_backend)
+    stopped_at = _agent_polls(fresh_demo_backend)
     settle(1.5)
-    assert _agent_polls(demo_backend) == stopped_at
+    assert _agent_polls(fresh_demo_backend) == stopped_at
     if had_panel:
         expect(page.locator(".asng-panel:visible")).to_have_count(0)
 
@@ -495,9 +495,9 @@ def test_show_panel_off_stops_the_long_poll_and_on_starts_it(opened: Callable[..
     page.locator(SHOW_PANEL).check()
     page.locator(SAVE).click()
     deadline = time.monotonic() + 5
-    while _agent_polls(demo_backend) < stopped_at + 2 and time.monotonic() < deadline:
+    while _agent_polls(fresh_demo_backend) < stopped_at + 2 and time.monotonic() < deadline:
         settle(0.1)
-    assert _agent_polls(demo_backend) >= stopped_at + 2
+    assert _agent_polls(fresh_demo_backend) >= stopped_at + 2
     if had_panel:
         expect(page.locator(".asng-panel:visible")).to_have_count(1)
 
@@ -514,12 +514,12 @@ def _page_state(page: Page) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("how", ["close", "navigate", "reopen"])
-def test_closing_the_modal_stops_everything_the_form_started(opened: Callable[..., Page], demo_backend: Any,
+def test_closing_the_modal_stops_everything_the_form_started(opened: Callable[..., Page], fresh_demo_backend: Any,
                                                               how: str) -> None:
     page = opened()
     state = _page_state(page)
     assert state["open"] is True and state["listeners"] > 0 and state["observer"] is True
-    demo_backend.inject_fault("latency", 1.0, method="ping")
+    fresh_demo_backend.inject_fault("latency", 1.0, method="ping")
     page.locator(KEY).fill("Pending")  # a debounced check is scheduled
     before = len(ping_posts(page))
     if how == "close":
@@ -540,9 +540,9 @@ def test_closing_the_modal_stops_everything_the_form_started(opened: Callable[..
     assert len(ping_posts(page)) == before
 
 
-def test_closing_while_a_ping_is_pending_cancels_it(opened: Callable[..., Page], demo_backend: Any) -> None:
+def test_closing_while_a_ping_is_pending_cancels_it(opened: Callable[..., Page], fresh_demo_backend: Any) -> None:
     page = opened()
-    demo_backend.inject_fault("latency", 1.0, method="ping")
+    fresh_demo_backend.inject_fault("latency", 1.0, method="ping")
     page.locator(KEY).fill("Pending")
     page.wait_for_function("window.__sandbox.widget.asteriskng_settings.clients.length === 1")
     page.evaluate("window.__sandbox.closeSettings()")
@@ -554,7 +554,7 @@ def test_closing_while_a_ping_is_pending_cancels_it(opened: Callable[..., Page],
 
 
 def test_english_texts(make_sandbox: Callable[..., SandboxServer], sandbox_archive: Path,
-                       open_sandbox: Callable[..., Page], demo_backend: Any) -> None:
+                       open_sandbox: Callable[..., Page], fresh_demo_backend: Any) -> None:
     server = make_sandbox(sandbox_archive, locale="en")
     page = open_sandbox(sandbox=server)
     open_settings(page)
@@ -568,8 +568,8 @@ def test_english_texts(make_sandbox: Callable[..., SandboxServer], sandbox_archi
     page.locator(ADDRESS).fill("pbx.example.com")
     expect(page.locator(MESSAGE)).to_have_text("Enter the full address, starting with https:// or http://")
     expect(page.locator(STATUS)).to_have_text("Not configured")
-    page.locator(ADDRESS).fill(demo_backend.url)
-    demo_backend.inject_fault("latency", 1.0, method="ping", times=1)
+    page.locator(ADDRESS).fill(fresh_demo_backend.url)
+    fresh_demo_backend.inject_fault("latency", 1.0, method="ping", times=1)
     page.locator(KEY).fill("Wrong")
     expect(page.locator(STATUS)).to_have_text("Checking the connection…")
     expect(page.locator(STATUS)).to_have_text("Invalid secret key")
@@ -593,14 +593,14 @@ def _shoot(page: Page, path: Path) -> None:
 
 
 def test_screenshots(make_sandbox: Callable[..., SandboxServer], sandbox_archive: Path,
-                     open_sandbox: Callable[..., Page], demo_backend: Any, screenshot_dir: Path) -> None:
+                     open_sandbox: Callable[..., Page], fresh_demo_backend: Any, screenshot_dir: Path) -> None:
     server = make_sandbox(sandbox_archive, locale="en")
     page = open_sandbox({"controls": "0", "page": "settings"}, sandbox=server)
     open_settings(page)
     expect_status(page, "connected")
     _shoot(page, screenshot_dir / "settings_connected.png")
 
-    demo_backend.configure(secret_key="Rotated")
+    fresh_demo_backend.configure(secret_key="Rotated")
     open_settings(page)
     expect_status(page, "invalid_secret_key")
     _shoot(page, screenshot_dir / "settings_invalid_key.png")

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from sandbox.defaults import DEMO_USER_ID
 from sandbox.demo_backend import DemoBackend
 
-AGENT = 7461242
+AGENT = DEMO_USER_ID
 
 # Live timers and document/window listeners, counted by wrapping the browser's functions.
 COUNTERS_JS = """(() => {
@@ -78,8 +79,8 @@ def sandbox_archive(prod_widget) -> Path:
 
 
 @pytest.fixture
-def instrumented(page: Page, open_sandbox, demo_backend: DemoBackend) -> Page:
-    demo_backend.configure(long_poll_seconds=1.0)
+def instrumented(page: Page, open_sandbox, fresh_demo_backend: DemoBackend) -> Page:
+    fresh_demo_backend.configure(long_poll_seconds=1.0)
     page.add_init_script(COUNTERS_JS)
     open_sandbox({"reset": 1})
     expect(page.locator(".asng-panel")).to_be_visible()
@@ -109,7 +110,7 @@ def cycle(page: Page, times: int) -> None:
     }""", times)
 
 
-def test_100_render_destroy_cycles_leak_nothing(instrumented: Page, demo_backend: DemoBackend) -> None:
+def test_100_render_destroy_cycles_leak_nothing(instrumented: Page, fresh_demo_backend: DemoBackend) -> None:
     page = instrumented
     cycle(page, 1)
     first = settled(page)
@@ -128,9 +129,9 @@ def test_100_render_destroy_cycles_leak_nothing(instrumented: Page, demo_backend
     assert gone["listeners"] < first["listeners"]
 
 
-def test_1000_status_transitions_keep_counts_and_heap_flat(instrumented: Page, demo_backend: DemoBackend) -> None:
+def test_1000_status_transitions_keep_counts_and_heap_flat(instrumented: Page, fresh_demo_backend: DemoBackend) -> None:
     page = instrumented
-    demo_backend.start_incoming_call(AGENT, phone=demo_backend.phonebook.search("", 1)[0].phone)
+    fresh_demo_backend.start_incoming_call(AGENT, phone=fresh_demo_backend.phonebook.search("", 1)[0].phone)
     expect(page.locator(".asng-call")).to_be_visible(timeout=10_000)
     page.evaluate(TRANSITIONS_JS, [100, AGENT])
     counts = settled(page)
@@ -139,4 +140,4 @@ def test_1000_status_transitions_keep_counts_and_heap_flat(instrumented: Page, d
     assert settled(page) == counts
     after = heap_mb(page)
     assert after <= heap * 1.10, f"heap grew from {heap:.2f} MB to {after:.2f} MB"
-    assert len(demo_backend.requests_for("set_hold")) == 0  # the changes came from the PBX side
+    assert len(fresh_demo_backend.requests_for("set_hold")) == 0  # the changes came from the PBX side

@@ -30,13 +30,14 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
+from sandbox.defaults import DEMO_USER_ID
 from sandbox.demo_backend import DemoBackend
 from sandbox.server import SandboxServer
-from tests.browser.panel_helpers import wait_until
+from tests.support.waiting import wait_until
 from widgetbuild.config import BuildConfig
 from widgetbuild.pipeline import build
 
-USER_ID = 7461242
+USER_ID = DEMO_USER_ID
 USER_EMAIL = "agent@example.com"
 LONG_POLL_SECONDS = 1.0
 # The first phone number on the sandbox's contact card and its phonebook entry.
@@ -85,9 +86,9 @@ TRACE_REQUESTS = """() => {
 
 
 @pytest.fixture(autouse=True)
-def fast_long_poll(demo_backend: DemoBackend) -> None:
+def fast_long_poll(fresh_demo_backend: DemoBackend) -> None:
     """Long polls end after 1 s instead of the demo backend's 9 s."""
-    demo_backend.configure(long_poll_seconds=LONG_POLL_SECONDS)
+    fresh_demo_backend.configure(long_poll_seconds=LONG_POLL_SECONDS)
 
 
 @pytest.fixture(scope="module")
@@ -208,7 +209,7 @@ def open_on_virtual_clock(page: Page, open_sandbox: Callable[..., Page], backend
 # --- 1. start-up ---------------------------------------------------------------------------------
 
 
-def test_lifecycle_order_and_results(open_sandbox: Callable[..., Page], demo_backend: DemoBackend) -> None:
+def test_lifecycle_order_and_results(open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend) -> None:
     page = open_sandbox()
     entries = page.evaluate("window.__sandbox.lifecycle")
     assert [e["name"] for e in entries] == ["render", "init", "bind_actions"]
@@ -216,12 +217,12 @@ def test_lifecycle_order_and_results(open_sandbox: Callable[..., Page], demo_bac
     assert not any(e.get("threw") or e.get("missing") for e in entries)
     # Three start-up callbacks, one session: one Click2Call registration, one long poll.
     assert page.evaluate("window.__sandbox.addActionCalls") == [{"type": "phone", "page": "card"}]
-    wait_until(page, lambda: polls(demo_backend), what="the first long poll")
+    wait_until(page, lambda: polls(fresh_demo_backend), what="the first long poll")
     page.wait_for_timeout(200)
-    assert polls_in_flight(demo_backend) == 1
+    assert polls_in_flight(fresh_demo_backend) == 1
     assert page.evaluate("window.__sandbox.statuses") == ["installed"]
     expect(page.locator("#sandbox-widget-status")).to_have_text("installed")
-    first = polls(demo_backend)[0]
+    first = polls(fresh_demo_backend)[0]
     assert first.params == {"current_status": {"status": "NOT_CONVERSATION"}}
 
 
@@ -229,12 +230,12 @@ def test_lifecycle_order_and_results(open_sandbox: Callable[..., Page], demo_bac
 
 
 def test_click2call_originates_and_poll_reports_the_call(open_sandbox: Callable[..., Page],
-                                                         demo_backend: DemoBackend) -> None:
+                                                         fresh_demo_backend: DemoBackend) -> None:
     page = open_sandbox()
-    wait_until(page, lambda: polls_in_flight(demo_backend) == 1, what="a long poll in flight")
+    wait_until(page, lambda: polls_in_flight(fresh_demo_backend) == 1, what="a long poll in flight")
     click_card_phone(page)
 
-    originates = wait_until(page, lambda: [r for r in demo_backend.requests_for("originate") if r.status_code],
+    originates = wait_until(page, lambda: [r for r in fresh_demo_backend.requests_for("originate") if r.status_code],
                             what="the originate request")
     assert len(originates) == 1
     request = originates[0]
@@ -244,7 +245,7 @@ def test_click2call_originates_and_poll_reports_the_call(open_sandbox: Callable[
     assert request.status_code == 200
     assert page.evaluate("window.__sandbox.phoneCalls") == [{"value": CARD_PHONE, "handled": True}]
 
-    status = demo_backend.agent_status(USER_ID)
+    status = fresh_demo_backend.agent_status(USER_ID)
     assert status["status"] == "CONVERSATION"
     info = status["call_info"]
     assert {k: info[k] for k in CARD_CONTACT} == CARD_CONTACT
@@ -252,36 +253,36 @@ def test_click2call_originates_and_poll_reports_the_call(open_sandbox: Callable[
     assert (info["is_hold"], info["is_mute"]) == (False, False)
 
     # The waiting long poll returns the new status; the widget's next poll sends it back unchanged.
-    wait_until(page, lambda: polls(demo_backend)[-1].params == {"current_status": status},
+    wait_until(page, lambda: polls(fresh_demo_backend)[-1].params == {"current_status": status},
                what="a poll that sends back the CONVERSATION status")
-    latest = polls(demo_backend)[-1]
+    latest = polls(fresh_demo_backend)[-1]
     assert latest.params["current_status"]["call_info"]["unique_id"] == info["unique_id"]
     assert notifications(page) == []
 
 
 @pytest.mark.parametrize("navigation", ["full", "render-only"])
 def test_click2call_without_panel(navigation: str, open_sandbox: Callable[..., Page],
-                                  demo_backend: DemoBackend) -> None:
+                                  fresh_demo_backend: DemoBackend) -> None:
     """showPanel false: no status polling at all, Click2Call still works (also after a page switch)."""
-    query = {"settings": settings_json(demo_backend, show_panel=False)}
+    query = {"settings": settings_json(fresh_demo_backend, show_panel=False)}
     if navigation == "render-only":
         query["navigation"] = navigation
     page = open_sandbox(query)
     page.click("[data-sandbox-page=list]")
     page.locator("#sandbox-page .sandbox-phone").first.click()
-    wait_until(page, lambda: demo_backend.requests_for("originate"), what="the originate")
+    wait_until(page, lambda: fresh_demo_backend.requests_for("originate"), what="the originate")
     page.wait_for_timeout(500)
-    assert [(r.method, r.params) for r in demo_backend.requests] == [("originate", {"phone": "+79161000003"})]
+    assert [(r.method, r.params) for r in fresh_demo_backend.requests] == [("originate", {"phone": "+79161000003"})]
     assert page.evaluate("window.__sandbox.statuses") == ["installed"] * 2
     assert notifications(page) == []
 
 
 def test_click2call_on_an_unconfigured_widget_tells_the_user(open_sandbox: Callable[..., Page],
-                                                             demo_backend: DemoBackend) -> None:
+                                                             fresh_demo_backend: DemoBackend) -> None:
     page = open_sandbox({"settings": json.dumps({"server": {"serverAddress": "", "secretKey": ""}})})
     click_card_phone(page)
     page.wait_for_timeout(300)
-    assert demo_backend.requests == []
+    assert fresh_demo_backend.requests == []
     assert notifications(page) == [{"type": "show_message_error", "payload": {
         "header": CALL_FAILED_RU,
         "text": f"{CARD_PHONE}: Виджет не настроен: укажите адрес сервера и ключ в настройках."}}]
@@ -300,10 +301,10 @@ CALL_FAILURES = {
 
 @pytest.mark.parametrize("case", list(CALL_FAILURES))
 def test_click2call_failure_is_notified(case: str, open_sandbox: Callable[..., Page],
-                                        demo_backend: DemoBackend) -> None:
+                                        fresh_demo_backend: DemoBackend) -> None:
     (kind, value), reason = CALL_FAILURES[case]
     page = open_sandbox()
-    demo_backend.inject_fault(kind, value, method="originate")
+    fresh_demo_backend.inject_fault(kind, value, method="originate")
     click_card_phone(page)
 
     page.wait_for_function(f"window.__sandbox.notifications.some(n => n.payload.header === {CALL_FAILED_RU!r})")
@@ -314,13 +315,13 @@ def test_click2call_failure_is_notified(case: str, open_sandbox: Callable[..., P
     expect(item).to_have_count(1)
     expect(item).to_be_visible()
     expect(item.locator(".sandbox-tray__text")).to_have_text(f"{CARD_PHONE}: {reason}")
-    assert len(demo_backend.requests_for("originate")) == 1
-    assert demo_backend.agent_status(USER_ID)["status"] == "NOT_CONVERSATION"
+    assert len(fresh_demo_backend.requests_for("originate")) == 1
+    assert fresh_demo_backend.agent_status(USER_ID)["status"] == "NOT_CONVERSATION"
 
 
-def test_click2call_failure_in_english(open_sandbox: Callable[..., Page], demo_backend: DemoBackend) -> None:
+def test_click2call_failure_in_english(open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend) -> None:
     page = open_sandbox({"locale": "en"})
-    demo_backend.inject_fault("status", 401, method="originate")
+    fresh_demo_backend.inject_fault("status", 401, method="originate")
     click_card_phone(page)
     page.wait_for_function("window.__sandbox.notifications.length > 0")
     assert notifications(page) == [{"type": "show_message_error", "payload": {
@@ -328,11 +329,11 @@ def test_click2call_failure_in_english(open_sandbox: Callable[..., Page], demo_b
 
 
 def test_a_refused_call_is_not_a_server_error(page: Page, open_sandbox: Callable[..., Page],
-                                              demo_backend: DemoBackend) -> None:
-    demo_backend.configure(long_poll_seconds=9.0)  # the real backends' long poll
-    clock = open_on_virtual_clock(page, open_sandbox, demo_backend)
+                                              fresh_demo_backend: DemoBackend) -> None:
+    fresh_demo_backend.configure(long_poll_seconds=9.0)  # the real backends' long poll
+    clock = open_on_virtual_clock(page, open_sandbox, fresh_demo_backend)
     click_card_phone(page)
-    wait_until(page, lambda: polls(demo_backend)[-1].params["current_status"]["status"] == "CONVERSATION",
+    wait_until(page, lambda: polls(fresh_demo_backend)[-1].params["current_status"]["status"] == "CONVERSATION",
                what="the call to reach the widget")
     clock.advance(MONITOR_WINDOW_MS, step=1000)  # the first window closes with the successes
     assert notifications(page) == []
@@ -340,10 +341,10 @@ def test_a_refused_call_is_not_a_server_error(page: Page, open_sandbox: Callable
     # while the status poll waits (a long poll takes 9 s).
     click_card_phone(page)
     page.wait_for_function(f"window.__sandbox.notifications.some(n => n.payload.header === {CALL_FAILED_RU!r})")
-    assert [r.status_code for r in demo_backend.requests_for("originate")] == [200, 200]
+    assert [r.status_code for r in fresh_demo_backend.requests_for("originate")] == [200, 200]
     assert notifications(page, CALL_FAILED_RU)[0]["payload"]["text"] == (
         f"{CARD_PHONE}: Сервер не смог выполнить команду. (AlreadyInConversation)")
-    assert polls_in_flight(demo_backend) == 1
+    assert polls_in_flight(fresh_demo_backend) == 1
     clock.advance(MONITOR_WINDOW_MS, step=1000)
     assert notifications(page, SERVER_ERROR_RU["header"]) == []
 
@@ -354,10 +355,10 @@ def test_a_refused_call_is_not_a_server_error(page: Page, open_sandbox: Callable
 @pytest.mark.parametrize("navigation", ["full", "render-only"])
 def test_page_switches_leave_one_poll_and_one_action(navigation: str, page: Page,
                                                       open_sandbox: Callable[..., Page],
-                                                      demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+                                                      fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
     page.add_init_script(COUNT_INTERVALS)
     open_sandbox({"navigation": navigation} if navigation == "render-only" else None)
-    wait_until(page, lambda: polls(demo_backend), what="the first long poll")
+    wait_until(page, lambda: polls(fresh_demo_backend), what="the first long poll")
     for _ in range(3):
         for target in ("list", "card", "settings"):
             page.click(f"[data-sandbox-page={target}]")
@@ -366,34 +367,34 @@ def test_page_switches_leave_one_poll_and_one_action(navigation: str, page: Page
     per_switch = ["destroy", "render", "init", "bind_actions"] if navigation == "full" else ["destroy", "render"]
     assert names == ["render", "init", "bind_actions"] + per_switch * 9
     # Polls of destroyed sessions were not aborted; they end within one long-poll period.
-    wait_until(page, lambda: polls_in_flight(demo_backend) <= 1, timeout=LONG_POLL_SECONDS + 2,
+    wait_until(page, lambda: polls_in_flight(fresh_demo_backend) <= 1, timeout=LONG_POLL_SECONDS + 2,
                what="orphaned long polls to end")
     page.wait_for_timeout(200)
 
     # Over 2.5 s (2-3 long-poll cycles) never more than one request in flight, anywhere.
-    started = len(polls(demo_backend))
+    started = len(polls(fresh_demo_backend))
     samples = []
     deadline = time.monotonic() + 2.5
     while time.monotonic() < deadline:
-        samples.append((polls_in_flight(demo_backend), sandbox.stats.as_dict()["in_flight"],
+        samples.append((polls_in_flight(fresh_demo_backend), sandbox.stats.as_dict()["in_flight"],
                         page.evaluate("window.__sandbox.pendingRequests")))
         page.wait_for_timeout(40)
     assert max(max(s) for s in samples) == 1, samples
     assert any(s[0] == 1 for s in samples)
-    assert len(polls(demo_backend)) - started <= 4  # one loop of 1 s polls, not several
+    assert len(polls(fresh_demo_backend)) - started <= 4  # one loop of 1 s polls, not several
     assert page.evaluate("window.__liveIntervals()") == 1  # one server monitor
     assert page.evaluate("window.__sandbox.addActionCalls.length") == 1
 
     # Click2Call still works, one originate per click, on the card and on the list.
     page.click("[data-sandbox-page=card]")
     click_card_phone(page)
-    wait_until(page, lambda: demo_backend.agent_status(USER_ID)["status"] == "CONVERSATION", what="the call")
-    demo_backend.remote_hangup(USER_ID)
+    wait_until(page, lambda: fresh_demo_backend.agent_status(USER_ID)["status"] == "CONVERSATION", what="the call")
+    fresh_demo_backend.remote_hangup(USER_ID)
     page.click("[data-sandbox-page=list]")
     page.locator("#sandbox-page .sandbox-phone").nth(1).click()
-    wait_until(page, lambda: len(demo_backend.requests_for("originate")) >= 2, what="the second originate")
+    wait_until(page, lambda: len(fresh_demo_backend.requests_for("originate")) >= 2, what="the second originate")
     page.wait_for_timeout(300)
-    assert [r.params for r in demo_backend.requests_for("originate")] == [
+    assert [r.params for r in fresh_demo_backend.requests_for("originate")] == [
         {"phone": CARD_PHONE}, {"phone": "+14151007922"}]
     assert notifications(page) == []
 
@@ -403,7 +404,7 @@ def test_page_switches_leave_one_poll_and_one_action(navigation: str, page: Page
 
 @pytest.mark.parametrize("raw", ["{broken", "[1, 2]", "null", ""])
 def test_unusable_settings_set_error_status_and_send_nothing(raw: str, open_sandbox: Callable[..., Page],
-                                                             demo_backend: DemoBackend,
+                                                             fresh_demo_backend: DemoBackend,
                                                              sandbox: SandboxServer) -> None:
     page = open_sandbox({"settings": raw})
     assert page.evaluate("window.__sandbox.widget.get_settings().jsonSettings") == raw
@@ -416,18 +417,18 @@ def test_unusable_settings_set_error_status_and_send_nothing(raw: str, open_sand
     click_card_phone(page)  # minimal mode: no Click2Call either
     page.wait_for_timeout(500)
     assert page.evaluate("window.__sandbox.requests") == []
-    assert demo_backend.requests == []
+    assert fresh_demo_backend.requests == []
     assert sandbox.stats.as_dict()["total"] == 0
     assert notifications(page) == []
 
 
-def test_not_configured_install_does_nothing(open_sandbox: Callable[..., Page], demo_backend: DemoBackend) -> None:
+def test_not_configured_install_does_nothing(open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend) -> None:
     page = open_sandbox({"install_status": "not_configured"})
     assert [e["returned"] for e in page.evaluate("window.__sandbox.lifecycle")] == [True, True, True]
     page.wait_for_timeout(500)
     assert page.evaluate("window.__sandbox.statuses") == []
     assert page.evaluate("window.__sandbox.requests") == []
-    assert demo_backend.requests == []
+    assert fresh_demo_backend.requests == []
 
 
 # --- 6. server monitor notifications -------------------------------------------------------------
@@ -436,10 +437,10 @@ def test_not_configured_install_does_nothing(open_sandbox: Callable[..., Page], 
 def test_server_down_notification_and_its_rate_limit(page: Page, open_sandbox: Callable[..., Page],
                                                      make_sandbox: Callable[..., SandboxServer],
                                                      quick_notification_archive: Path,
-                                                     demo_backend: DemoBackend) -> None:
+                                                     fresh_demo_backend: DemoBackend) -> None:
     """Real time, NOTIFICATION_DELAY = 4 s: one notification per failing 5 s window, not more."""
     server = make_sandbox(quick_notification_archive)
-    demo_backend.inject_fault("status", 500, method="get_agent_status")
+    fresh_demo_backend.inject_fault("status", 500, method="get_agent_status")
     open_sandbox(sandbox=server)
     started = time.monotonic()
     count = f"window.__sandbox.notifications.filter(n => n.payload.header === {SERVER_ERROR_RU['header']!r}).length"
@@ -460,46 +461,46 @@ def test_server_down_notification_and_its_rate_limit(page: Page, open_sandbox: C
     second = time.monotonic()
     assert second - first >= QUICK_NOTIFICATION_DELAY_S
     assert len(notifications(page)) == 2
-    assert all(r.status_code == 500 for r in polls(demo_backend))
+    assert all(r.status_code == 500 for r in polls(fresh_demo_backend))
 
 
 @pytest.mark.parametrize("fault", ["status 500", "drop", "not JSON", "backend stopped"])
 @pytest.mark.parametrize("enabled", [True, False], ids=["enabled", "disabled"])
 def test_server_error_notification_follows_enable_notification(
-    fault: str, enabled: bool, page: Page, open_sandbox: Callable[..., Page], demo_backend: DemoBackend
+    fault: str, enabled: bool, page: Page, open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend
 ) -> None:
     """Fake clock, default build: 60 s of a dead server give exactly one notification, or none."""
     if fault == "status 500":
-        demo_backend.inject_fault("status", 500, method="get_agent_status")
+        fresh_demo_backend.inject_fault("status", 500, method="get_agent_status")
     elif fault == "drop":
-        demo_backend.inject_fault("drop", method="get_agent_status")
+        fresh_demo_backend.inject_fault("drop", method="get_agent_status")
     elif fault == "not JSON":
-        demo_backend.inject_fault("non_json", method="get_agent_status")
-    settings = settings_json(demo_backend, enable_notification=enabled)
-    clock = open_on_virtual_clock(page, open_sandbox, demo_backend, {"settings": settings})
+        fresh_demo_backend.inject_fault("non_json", method="get_agent_status")
+    settings = settings_json(fresh_demo_backend, enable_notification=enabled)
+    clock = open_on_virtual_clock(page, open_sandbox, fresh_demo_backend, {"settings": settings})
     if fault == "backend stopped":
-        demo_backend.stop()
+        fresh_demo_backend.stop()
     clock.advance(60_000, step=1000)
     expected = [{"type": "show_message_error", "payload": SERVER_ERROR_RU}] if enabled else []
     assert notifications(page) == expected
     # The widget kept retrying (with backoff) the whole minute.
     assert len(page.evaluate("window.__sandbox.requests")) >= 6
-    assert not any(r.status_code == 200 for r in polls(demo_backend)[1:])
+    assert not any(r.status_code == 200 for r in polls(fresh_demo_backend)[1:])
 
 
 def test_server_error_notification_in_english(page: Page, open_sandbox: Callable[..., Page],
-                                              demo_backend: DemoBackend) -> None:
-    demo_backend.inject_fault("status", 500, method="get_agent_status")
-    clock = open_on_virtual_clock(page, open_sandbox, demo_backend, {"locale": "en"})
+                                              fresh_demo_backend: DemoBackend) -> None:
+    fresh_demo_backend.inject_fault("status", 500, method="get_agent_status")
+    clock = open_on_virtual_clock(page, open_sandbox, fresh_demo_backend, {"locale": "en"})
     clock.advance(6000, step=1000)
     assert notifications(page) == [{"type": "show_message_error", "payload": SERVER_ERROR_EN}]
 
 
 def test_default_notification_delay_is_300_seconds(page: Page, open_sandbox: Callable[..., Page],
-                                                   demo_backend: DemoBackend) -> None:
+                                                   fresh_demo_backend: DemoBackend) -> None:
     """Fake clock, default build: failing windows keep coming, notifications come 300 s apart."""
-    demo_backend.inject_fault("status", 500, method="get_agent_status")
-    clock = open_on_virtual_clock(page, open_sandbox, demo_backend)
+    fresh_demo_backend.inject_fault("status", 500, method="get_agent_status")
+    clock = open_on_virtual_clock(page, open_sandbox, fresh_demo_backend)
     record_notification_times(page, clock.origin)
     page.evaluate(TRACE_REQUESTS)
     clock.advance(340_000, step=2500, until=lambda: len(virtual_notification_times(page)) >= 2)
@@ -517,15 +518,15 @@ def test_default_notification_delay_is_300_seconds(page: Page, open_sandbox: Cal
     assert len(notifications(page)) == 2
 
 
-def test_long_poll_timeouts_are_successes(open_sandbox: Callable[..., Page], demo_backend: DemoBackend) -> None:
+def test_long_poll_timeouts_are_successes(open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend) -> None:
     """408 answers (status codes sent as strings) end a long poll normally: no backoff, no notification."""
-    demo_backend.configure(long_poll_seconds=1.0, long_poll_timeout_status=408, status_codes_as_strings=True)
+    fresh_demo_backend.configure(long_poll_seconds=1.0, long_poll_timeout_status=408, status_codes_as_strings=True)
     page = open_sandbox()
     started = time.monotonic()
     # Past the first 5 s monitor window.
     wait_until(page, lambda: time.monotonic() - started > MONITOR_WINDOW_MS / 1000 + 0.7, timeout=10.0,
                what="the first monitor window to close")
-    answered = [r for r in polls(demo_backend) if r.status_code is not None]
+    answered = [r for r in polls(fresh_demo_backend) if r.status_code is not None]
     assert len(answered) >= 4 and {r.status_code for r in answered} == {408}
     gaps = [b.time - a.time for a, b in pairwise(answered)]
     assert max(gaps) < 1.0 + 0.45, gaps  # the long poll itself, never a backoff pause on top
@@ -536,10 +537,10 @@ def test_long_poll_timeouts_are_successes(open_sandbox: Callable[..., Page], dem
 @pytest.mark.parametrize("navigation", ["full", "render-only"])
 def test_notification_delay_holds_across_page_switches(navigation: str, page: Page,
                                                        open_sandbox: Callable[..., Page],
-                                                       demo_backend: DemoBackend) -> None:
-    demo_backend.inject_fault("status", 500, method="get_agent_status")
+                                                       fresh_demo_backend: DemoBackend) -> None:
+    fresh_demo_backend.inject_fault("status", 500, method="get_agent_status")
     query = {"navigation": navigation} if navigation == "render-only" else None
-    clock = open_on_virtual_clock(page, open_sandbox, demo_backend, query)
+    clock = open_on_virtual_clock(page, open_sandbox, fresh_demo_backend, query)
     clock.advance(MONITOR_WINDOW_MS + 1000, step=1000)
     assert len(notifications(page, SERVER_ERROR_RU["header"])) == 1
     for target in ("list", "card", "list"):
@@ -553,30 +554,30 @@ def test_notification_delay_holds_across_page_switches(navigation: str, page: Pa
 
 
 def test_recovery_after_fault_then_incoming_call(open_sandbox: Callable[..., Page],
-                                                 demo_backend: DemoBackend) -> None:
-    demo_backend.inject_fault("status", 500, method="get_agent_status")
+                                                 fresh_demo_backend: DemoBackend) -> None:
+    fresh_demo_backend.inject_fault("status", 500, method="get_agent_status")
     page = open_sandbox()
-    wait_until(page, lambda: len(polls(demo_backend)) >= 2, what="two failed polls")
-    demo_backend.clear_faults()
+    wait_until(page, lambda: len(polls(fresh_demo_backend)) >= 2, what="two failed polls")
+    fresh_demo_backend.clear_faults()
     cleared = time.monotonic()
-    failed = len(polls(demo_backend))
+    failed = len(polls(fresh_demo_backend))
     # The next poll comes after the current backoff (1 s after the second failure, 2 s after a third).
-    wait_until(page, lambda: any(r.fault is None for r in polls(demo_backend)), timeout=4.0,
+    wait_until(page, lambda: any(r.fault is None for r in polls(fresh_demo_backend)), timeout=4.0,
                what="a poll after the fault")
     assert time.monotonic() - cleared < 2.0
-    wait_until(page, lambda: any(r.status_code == 200 for r in polls(demo_backend)), timeout=3.0,
+    wait_until(page, lambda: any(r.status_code == 200 for r in polls(fresh_demo_backend)), timeout=3.0,
                what="the poll to be answered")
-    assert all(r.status_code == 500 for r in polls(demo_backend)[:failed])
+    assert all(r.status_code == 500 for r in polls(fresh_demo_backend)[:failed])
     # Back to long polling: one poll in flight, answered after the long-poll period.
-    wait_until(page, lambda: polls_in_flight(demo_backend) == 1, what="a long poll in flight")
+    wait_until(page, lambda: polls_in_flight(fresh_demo_backend) == 1, what="a long poll in flight")
 
-    status = demo_backend.start_incoming_call(USER_ID, phone="+74951015841")
+    status = fresh_demo_backend.start_incoming_call(USER_ID, phone="+74951015841")
     assert status["status"] == "CONVERSATION"
     assert status["call_info"]["contact_name"] == "Анна Иванова"
-    wait_until(page, lambda: polls(demo_backend)[-1].params == {"current_status": status}, timeout=3.0,
+    wait_until(page, lambda: polls(fresh_demo_backend)[-1].params == {"current_status": status}, timeout=3.0,
                what="the next poll to carry the incoming call")
-    demo_backend.remote_hangup(USER_ID)
-    wait_until(page, lambda: polls(demo_backend)[-1].params == {"current_status": {"status": "NOT_CONVERSATION"}},
+    fresh_demo_backend.remote_hangup(USER_ID)
+    wait_until(page, lambda: polls(fresh_demo_backend)[-1].params == {"current_status": {"status": "NOT_CONVERSATION"}},
                timeout=3.0, what="the poll after the hangup")
     assert notifications(page) == []
 
@@ -584,48 +585,48 @@ def test_recovery_after_fault_then_incoming_call(open_sandbox: Callable[..., Pag
 # --- 8. backoff ----------------------------------------------------------------------------------
 
 
-def test_backoff_gaps_grow_in_real_time(open_sandbox: Callable[..., Page], demo_backend: DemoBackend) -> None:
-    demo_backend.inject_fault("status", 500, method="get_agent_status")
+def test_backoff_gaps_grow_in_real_time(open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend) -> None:
+    fresh_demo_backend.inject_fault("status", 500, method="get_agent_status")
     page = open_sandbox()
-    wait_until(page, lambda: len(polls(demo_backend)) >= 5, timeout=10.0, what="five failed polls")
-    times = [r.time for r in polls(demo_backend)[:5]]
+    wait_until(page, lambda: len(polls(fresh_demo_backend)) >= 5, timeout=10.0, what="five failed polls")
+    times = [r.time for r in polls(fresh_demo_backend)[:5]]
     gaps = [b - a for a, b in pairwise(times)]
     for gap, expected in zip(gaps, (0.5, 1.0, 2.0, 4.0)):
         assert expected - 0.05 <= gap <= expected + 0.8, gaps  # timers never fire early; late on a busy box
-    assert all(r.status_code == 500 for r in polls(demo_backend))
+    assert all(r.status_code == 500 for r in polls(fresh_demo_backend))
 
 
 def test_backoff_schedule_cap_and_reset_on_virtual_clock(page: Page, open_sandbox: Callable[..., Page],
-                                                         demo_backend: DemoBackend) -> None:
+                                                         fresh_demo_backend: DemoBackend) -> None:
     """0.5 s doubling to a 30 s cap; one answered poll resets it to 0.5 s."""
-    demo_backend.configure(long_poll_seconds=0.5)  # held polls end soon in real time
-    demo_backend.inject_fault("status", 500, method="get_agent_status", times=10)
-    clock = open_on_virtual_clock(page, open_sandbox, demo_backend)
+    fresh_demo_backend.configure(long_poll_seconds=0.5)  # held polls end soon in real time
+    fresh_demo_backend.inject_fault("status", 500, method="get_agent_status", times=10)
+    clock = open_on_virtual_clock(page, open_sandbox, fresh_demo_backend)
     page.evaluate(TRACE_REQUESTS)
-    clock.advance(200_000, step=2000, until=lambda: demo_backend.faults == [])
+    clock.advance(200_000, step=2000, until=lambda: fresh_demo_backend.faults == [])
     failed = traced_polls(page)
     # The first failure's 0.5 s pause ran before tracing began: traced pauses start at 1 s.
     pauses = [b["sent"] - a["done"] for a, b in pairwise(failed)]
     assert pauses[:7] == [1000, 2000, 4000, 8000, 16000, 30000, 30000], pauses
 
     # The 11th poll is answered: long polling again. One answer resets the backoff to 0.5 s.
-    clock.advance(35_000, step=500, until=lambda: len(polls(demo_backend)) >= 11)
+    clock.advance(35_000, step=500, until=lambda: len(polls(fresh_demo_backend)) >= 11)
     # The server holds the 11th poll (0.5 s, real time); an answer without news is followed by the
     # next poll a second (virtual) after it was sent.
     deadline = time.monotonic() + 10
-    while not (polls_in_flight(demo_backend) == 1 and len(polls(demo_backend)) >= 12):
+    while not (polls_in_flight(fresh_demo_backend) == 1 and len(polls(fresh_demo_backend)) >= 12):
         assert time.monotonic() < deadline, "not long polling again"
         clock.advance(250, step=250)
         time.sleep(0.05)
     page.evaluate("window.__trace.length = 0")
-    demo_backend.inject_fault("status", 500, method="get_agent_status", times=3)
+    fresh_demo_backend.inject_fault("status", 500, method="get_agent_status", times=3)
     # The held poll ends without news; the three polls after it fail, then polling goes on.
     deadline = time.monotonic() + 15
     while len([r for r in traced_polls(page) if r["done"] is not None]) < 5:
         assert time.monotonic() < deadline, "the polls after the failures were not answered"
         clock.advance(250, step=250)
         time.sleep(0.05)
-    assert [r.status_code for r in polls(demo_backend)[12:15]] == [500, 500, 500]
+    assert [r.status_code for r in polls(fresh_demo_backend)[12:15]] == [500, 500, 500]
     trace = traced_polls(page)
     pauses = [b["sent"] - a["done"] for a, b in pairwise(trace) if a["done"] is not None]
     # after the reset the failures wait 0.5 s, 1 s and 2 s again (pacing after answers: tests/bundle)
@@ -637,15 +638,15 @@ def test_backoff_schedule_cap_and_reset_on_virtual_clock(page: Page, open_sandbo
 
 @pytest.mark.parametrize("phase", ["long poll pending", "backoff pause"])
 def test_destroy_stops_polling_timers_and_click2call(phase: str, page: Page, open_sandbox: Callable[..., Page],
-                                                     demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+                                                     fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
     page.add_init_script(COUNT_INTERVALS)
     if phase == "backoff pause":
-        demo_backend.inject_fault("status", 500, method="get_agent_status")
+        fresh_demo_backend.inject_fault("status", 500, method="get_agent_status")
     open_sandbox()
     if phase == "backoff pause":
-        wait_until(page, lambda: len(polls(demo_backend)) >= 2, what="two failed polls")  # now pausing 1 s
+        wait_until(page, lambda: len(polls(fresh_demo_backend)) >= 2, what="two failed polls")  # now pausing 1 s
     else:
-        wait_until(page, lambda: polls_in_flight(demo_backend) == 1, what="a long poll in flight")
+        wait_until(page, lambda: polls_in_flight(fresh_demo_backend) == 1, what="a long poll in flight")
     assert page.evaluate("window.__liveIntervals()") == 1
     page.evaluate("window.__session = window.__sandbox.widget.asteriskng.session")
 
@@ -656,73 +657,73 @@ def test_destroy_stops_polling_timers_and_click2call(phase: str, page: Page, ope
     assert page.evaluate("window.__liveIntervals()") == 0
 
     # The long poll that was already at the server may still end; nothing follows it.
-    wait_until(page, lambda: polls_in_flight(demo_backend) == 0, timeout=LONG_POLL_SECONDS + 1,
+    wait_until(page, lambda: polls_in_flight(fresh_demo_backend) == 0, timeout=LONG_POLL_SECONDS + 1,
                what="the pending long poll to end")
-    seen = len(demo_backend.requests)
+    seen = len(fresh_demo_backend.requests)
     click_card_phone(page)  # Click2Call of a destroyed widget sends nothing
     page.wait_for_timeout(2000)
-    assert len(demo_backend.requests) == seen
-    assert demo_backend.requests_for("originate") == []
+    assert len(fresh_demo_backend.requests) == seen
+    assert fresh_demo_backend.requests_for("originate") == []
     assert page.evaluate("window.__sandbox.pendingRequests") == 0
     assert sandbox.stats.as_dict()["in_flight"] == 0
     assert notifications(page) == []
 
 
-def test_render_after_destroy_starts_again(open_sandbox: Callable[..., Page], demo_backend: DemoBackend) -> None:
+def test_render_after_destroy_starts_again(open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend) -> None:
     page = open_sandbox()
-    wait_until(page, lambda: polls(demo_backend), what="the first long poll")
+    wait_until(page, lambda: polls(fresh_demo_backend), what="the first long poll")
     page.evaluate("window.__sandbox.widget.callbacks.destroy()")
-    wait_until(page, lambda: polls_in_flight(demo_backend) == 0, timeout=LONG_POLL_SECONDS + 1,
+    wait_until(page, lambda: polls_in_flight(fresh_demo_backend) == 0, timeout=LONG_POLL_SECONDS + 1,
                what="the pending long poll to end")
-    seen = len(polls(demo_backend))
+    seen = len(polls(fresh_demo_backend))
     assert page.evaluate("window.__sandbox.widget.callbacks.render()") is True
-    wait_until(page, lambda: len(polls(demo_backend)) > seen, what="polling to start again")
+    wait_until(page, lambda: len(polls(fresh_demo_backend)) > seen, what="polling to start again")
     click_card_phone(page)
-    wait_until(page, lambda: demo_backend.requests_for("originate"), what="the originate")
+    wait_until(page, lambda: fresh_demo_backend.requests_for("originate"), what="the originate")
     page.wait_for_timeout(600)
-    assert polls_in_flight(demo_backend) <= 1
-    assert len(demo_backend.requests_for("originate")) == 1
+    assert polls_in_flight(fresh_demo_backend) <= 1
+    assert len(fresh_demo_backend.requests_for("originate")) == 1
 
 
 def test_on_save_switches_to_the_new_settings(open_sandbox: Callable[..., Page],
-                                             demo_backend: DemoBackend) -> None:
+                                             fresh_demo_backend: DemoBackend) -> None:
     """onSave with a new secret key: the running widget uses it at once, in one poll loop; active N stops."""
     page = open_sandbox()
-    wait_until(page, lambda: polls_in_flight(demo_backend) == 1, what="a long poll in flight")
-    demo_backend.configure(secret_key="rotated key&1")
-    wait_until(page, lambda: any(r.status_code == 401 for r in polls(demo_backend)), timeout=3.0,
+    wait_until(page, lambda: polls_in_flight(fresh_demo_backend) == 1, what="a long poll in flight")
+    fresh_demo_backend.configure(secret_key="rotated key&1")
+    wait_until(page, lambda: any(r.status_code == 401 for r in polls(fresh_demo_backend)), timeout=3.0,
                what="a poll refused with the old key")
-    refused = len(polls(demo_backend))
-    event = {"active": "Y", "fields": {"jsonSettings": settings_json(demo_backend, secret_key="rotated key&1")}}
+    refused = len(polls(fresh_demo_backend))
+    event = {"active": "Y", "fields": {"jsonSettings": settings_json(fresh_demo_backend, secret_key="rotated key&1")}}
     assert page.evaluate("(e) => window.__sandbox.widget.callbacks.onSave(e)", event) is True
-    wait_until(page, lambda: len(polls(demo_backend)) > refused, timeout=0.5,
+    wait_until(page, lambda: len(polls(fresh_demo_backend)) > refused, timeout=0.5,
                what="a poll with the new key right after onSave")
-    wait_until(page, lambda: [r.status_code for r in polls(demo_backend)[refused:]][:1] == [200], timeout=3.0,
+    wait_until(page, lambda: [r.status_code for r in polls(fresh_demo_backend)[refused:]][:1] == [200], timeout=3.0,
                what="the new key to be accepted")
     page.wait_for_timeout(300)
-    assert polls_in_flight(demo_backend) == 1
+    assert polls_in_flight(fresh_demo_backend) == 1
     assert page.evaluate("window.__sandbox.requests").pop()["url"] == (
-        demo_backend.url + "?secret_key=rotated%20key%261")
+        fresh_demo_backend.url + "?secret_key=rotated%20key%261")
     assert page.evaluate("window.__sandbox.addActionCalls.length") == 1
 
     assert page.evaluate("window.__sandbox.widget.callbacks.onSave({active: 'N', fields: {}})") is True
-    wait_until(page, lambda: polls_in_flight(demo_backend) == 0, timeout=LONG_POLL_SECONDS + 1,
+    wait_until(page, lambda: polls_in_flight(fresh_demo_backend) == 0, timeout=LONG_POLL_SECONDS + 1,
                what="the last long poll to end")
-    seen = len(demo_backend.requests)
+    seen = len(fresh_demo_backend.requests)
     page.wait_for_timeout(1000)
-    assert len(demo_backend.requests) == seen
+    assert len(fresh_demo_backend.requests) == seen
     assert notifications(page) == []
 
 
 # --- screenshot ----------------------------------------------------------------------------------
 
 
-def test_screenshot_of_the_sandbox(open_sandbox: Callable[..., Page], demo_backend: DemoBackend,
+def test_screenshot_of_the_sandbox(open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend,
                                    screenshot_dir: Path) -> None:
     """sandbox.png (docs/screenshots/): the card page, the real widget running, a notification, the strip."""
     page = open_sandbox()
-    wait_until(page, lambda: polls_in_flight(demo_backend) == 1, what="a long poll in flight")
-    demo_backend.inject_fault("status", 401, method="originate", times=1)
+    wait_until(page, lambda: polls_in_flight(fresh_demo_backend) == 1, what="a long poll in flight")
+    fresh_demo_backend.inject_fault("status", 401, method="originate", times=1)
     click_card_phone(page)
     tray_item = page.locator("#sandbox-tray [data-type=show_message_error]")
     expect(tray_item).to_be_visible()

@@ -1,25 +1,17 @@
-"""Shared fixtures of the sandbox tests."""
+"""Shared fixtures of the sandbox tests: one demo backend for the session, reset per test."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-# The repository root holds the `sandbox` package; the venv's pytest script does not put
-# it on sys.path by itself.
-_ROOT = str(Path(__file__).resolve().parents[2])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
 from sandbox.demo_backend import DemoBackend
-from tests.sandbox.demo_backend_client import DEFAULT_CONFIG, FIXED_NOW, POLL_SECONDS, SECRET
+from tests.support.demo_backend_client import DEFAULT_CONFIG, FIXED_NOW, POLL_SECONDS, SECRET
 
 
 @pytest.fixture(scope="session")
-def shared_demo_backend() -> Iterator[DemoBackend]:
+def session_demo_backend() -> Iterator[DemoBackend]:
     """One server for the whole session: starting and stopping one per test costs more."""
     backend = DemoBackend(secret_key=SECRET, long_poll_seconds=POLL_SECONDS, clock=lambda: FIXED_NOW + 0.75)
     backend.start()
@@ -28,9 +20,12 @@ def shared_demo_backend() -> Iterator[DemoBackend]:
 
 
 @pytest.fixture
-def demo_backend(shared_demo_backend: DemoBackend) -> DemoBackend:
-    """The shared demo backend, reset to empty state, no faults and the default options."""
-    shared_demo_backend.reset()
-    shared_demo_backend.configure(**DEFAULT_CONFIG)
-    return shared_demo_backend
+def shared_demo_backend(session_demo_backend: DemoBackend) -> DemoBackend:
+    """The session's demo backend, reset to empty state, no faults and the default options.
 
+    Shared, unlike tests/browser's ``fresh_demo_backend``: a test must not rely on its port
+    or on anything a previous test left behind other than what reset() keeps.
+    """
+    session_demo_backend.reset()
+    session_demo_backend.configure(**DEFAULT_CONFIG)
+    return session_demo_backend

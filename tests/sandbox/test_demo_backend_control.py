@@ -13,7 +13,7 @@ import pytest
 
 from sandbox.demo_backend import DemoBackend
 from sandbox.demo_backend.state import ControlError
-from tests.sandbox.demo_backend_client import (
+from tests.support.demo_backend_client import (
     AGENT,
     FIXED_NOW,
     SECRET,
@@ -31,84 +31,84 @@ ROOT = Path(__file__).resolve().parents[2]
 # -- Python control methods ---------------------------------------------------------------
 
 
-def test_incoming_call_from_phone_and_from_contact(demo_backend: DemoBackend) -> None:
-    status = demo_backend.start_incoming_call(AGENT, phone="79161000003")
-    assert status == demo_backend.agent_status(AGENT)
+def test_incoming_call_from_phone_and_from_contact(shared_demo_backend: DemoBackend) -> None:
+    status = shared_demo_backend.start_incoming_call(AGENT, phone="79161000003")
+    assert status == shared_demo_backend.agent_status(AGENT)
     info = status["call_info"]
     assert (info["contact_name"], info["contact_id"], info["timestamp"]) == ("Александр Иванов", 10001, FIXED_NOW)
-    assert demo_backend.remote_hangup(AGENT) is True
-    contact = demo_backend.phonebook.contacts[9]
-    info = demo_backend.start_incoming_call(AGENT + 1, contact_uuid=contact.uuid)["call_info"]
+    assert shared_demo_backend.remote_hangup(AGENT) is True
+    contact = shared_demo_backend.phonebook.contacts[9]
+    info = shared_demo_backend.start_incoming_call(AGENT + 1, contact_uuid=contact.uuid)["call_info"]
     assert (info["contact_name"], info["contact_phone"]) == (contact.name, contact.phone)
-    assert demo_backend.last_contacts(AGENT + 1) == [contact.to_wire()]
-    info = demo_backend.start_incoming_call(AGENT + 2, phone="+1 555 0100")["call_info"]
+    assert shared_demo_backend.last_contacts(AGENT + 1) == [contact.to_wire()]
+    info = shared_demo_backend.start_incoming_call(AGENT + 2, phone="+1 555 0100")["call_info"]
     assert (info["contact_name"], info["contact_id"], info["contact_phone"]) == (None, None, "+1 555 0100")
 
 
-def test_outgoing_call_from_the_desk_phone(demo_backend: DemoBackend) -> None:
-    info = demo_backend.start_outgoing_call(AGENT, phone="101")["call_info"]
+def test_outgoing_call_from_the_desk_phone(shared_demo_backend: DemoBackend) -> None:
+    info = shared_demo_backend.start_outgoing_call(AGENT, phone="101")["call_info"]
     assert info["contact_phone"] == "101"
-    assert demo_backend.agent_status(AGENT)["status"] == "CONVERSATION"
+    assert shared_demo_backend.agent_status(AGENT)["status"] == "CONVERSATION"
 
 
-def test_control_misuse_raises_control_error(demo_backend: DemoBackend) -> None:
+def test_control_misuse_raises_control_error(shared_demo_backend: DemoBackend) -> None:
     with pytest.raises(ControlError):
-        demo_backend.start_incoming_call(AGENT)
+        shared_demo_backend.start_incoming_call(AGENT)
     with pytest.raises(ControlError):
-        demo_backend.start_incoming_call(AGENT, phone="1", contact_uuid="x")
+        shared_demo_backend.start_incoming_call(AGENT, phone="1", contact_uuid="x")
     with pytest.raises(ControlError, match="unknown contact_uuid"):
-        demo_backend.start_incoming_call(AGENT, contact_uuid="x")
+        shared_demo_backend.start_incoming_call(AGENT, contact_uuid="x")
     with pytest.raises(ControlError, match="not in a conversation"):
-        demo_backend.pbx_set_hold(AGENT, True)
+        shared_demo_backend.pbx_set_hold(AGENT, True)
     with pytest.raises(ControlError, match="not in a conversation"):
-        demo_backend.pbx_set_mute(AGENT, True)
-    assert demo_backend.remote_hangup(AGENT) is False
-    demo_backend.start_incoming_call(AGENT, phone="101")
+        shared_demo_backend.pbx_set_mute(AGENT, True)
+    assert shared_demo_backend.remote_hangup(AGENT) is False
+    shared_demo_backend.start_incoming_call(AGENT, phone="101")
     with pytest.raises(ControlError, match="already in a conversation"):
-        demo_backend.start_incoming_call(AGENT, phone="102")
+        shared_demo_backend.start_incoming_call(AGENT, phone="102")
 
 
-def test_pbx_hold_mute_and_remote_hangup(demo_backend: DemoBackend) -> None:
-    demo_backend.start_incoming_call(AGENT, phone="101")
-    demo_backend.pbx_set_hold(AGENT, True)
-    demo_backend.pbx_set_mute(AGENT, True)
-    info = result_of(call(demo_backend, "get_agent_status", {"current_status": IDLE}))["call_info"]
+def test_pbx_hold_mute_and_remote_hangup(shared_demo_backend: DemoBackend) -> None:
+    shared_demo_backend.start_incoming_call(AGENT, phone="101")
+    shared_demo_backend.pbx_set_hold(AGENT, True)
+    shared_demo_backend.pbx_set_mute(AGENT, True)
+    info = result_of(call(shared_demo_backend, "get_agent_status", {"current_status": IDLE}))["call_info"]
     assert (info["is_hold"], info["is_mute"]) == (True, True)
-    assert demo_backend.remote_hangup(AGENT) is True
-    assert demo_backend.agent_status(AGENT) == IDLE
+    assert shared_demo_backend.remote_hangup(AGENT) is True
+    assert shared_demo_backend.agent_status(AGENT) == IDLE
     # The widget's hangup after a remote hangup is a method exception, not a crash.
-    assert call(demo_backend, "hangup")["content"]["result"]["exception"] == "NotInConversation"
+    assert call(shared_demo_backend, "hangup")["content"]["result"]["exception"] == "NotInConversation"
 
 
-def test_agent_status_is_a_copy(demo_backend: DemoBackend) -> None:
-    demo_backend.start_incoming_call(AGENT, phone="101")
-    status = demo_backend.agent_status(AGENT)
+def test_agent_status_is_a_copy(shared_demo_backend: DemoBackend) -> None:
+    shared_demo_backend.start_incoming_call(AGENT, phone="101")
+    status = shared_demo_backend.agent_status(AGENT)
     status["call_info"]["is_mute"] = True
-    assert demo_backend.agent_status(AGENT)["call_info"]["is_mute"] is False
+    assert shared_demo_backend.agent_status(AGENT)["call_info"]["is_mute"] is False
 
 
 # -- records and reset --------------------------------------------------------------------
 
 
-def test_requests_are_recorded(demo_backend: DemoBackend) -> None:
+def test_requests_are_recorded(shared_demo_backend: DemoBackend) -> None:
     before = time.time()
-    call(demo_backend, "ping", request_id=1)
-    call(demo_backend, "originate", {"phone": "101"}, request_id=2)
-    call(demo_backend, "dial", request_id=3)
-    requests = demo_backend.requests
+    call(shared_demo_backend, "ping", request_id=1)
+    call(shared_demo_backend, "originate", {"phone": "101"}, request_id=2)
+    call(shared_demo_backend, "dial", request_id=3)
+    requests = shared_demo_backend.requests
     assert [(r.method, r.request_id, r.status_code) for r in requests] == [
         ("ping", 1, 200), ("originate", 2, 200), ("dial", 3, 404)]
     assert requests[1].params == {"phone": "101"}
     assert requests[1].headers == {"amouser_email": "agent@example.com", "amouser_id": AGENT,
                                    "widget_version": "1.0.0"}
     assert before <= requests[0].time <= requests[2].time <= time.time()
-    assert [r.request_id for r in demo_backend.requests_for("originate")] == [2]
-    assert demo_backend.requests_for("hangup") == []
+    assert [r.request_id for r in shared_demo_backend.requests_for("originate")] == [2]
+    assert shared_demo_backend.requests_for("hangup") == []
 
 
-def test_undecodable_requests_are_recorded_without_method(demo_backend: DemoBackend) -> None:
-    post(protocol_url(demo_backend), b"json=nope")
-    record = demo_backend.requests[-1]
+def test_undecodable_requests_are_recorded_without_method(shared_demo_backend: DemoBackend) -> None:
+    post(protocol_url(shared_demo_backend), b"json=nope")
+    record = shared_demo_backend.requests[-1]
     assert (record.method, record.params, record.headers, record.status_code) == (None, None, None, 400)
 
 
@@ -119,16 +119,16 @@ def test_recorded_requests_are_bounded() -> None:
         assert [r.request_id for r in backend.requests] == [2, 3, 4]
 
 
-def test_reset_clears_state_faults_and_records(demo_backend: DemoBackend) -> None:
-    call(demo_backend, "originate_by_contact", {"contact_uuid": demo_backend.phonebook.contacts[0].uuid})
-    demo_backend.inject_fault("latency", 1)
-    demo_backend.configure(exception_style="name")
-    demo_backend.reset()
-    assert demo_backend.agent_status(AGENT) == IDLE
-    assert demo_backend.last_contacts(AGENT) == []
-    assert demo_backend.faults == []
-    assert demo_backend.requests == []
-    assert demo_backend.config.exception_style == "name"  # options are kept
+def test_reset_clears_state_faults_and_records(shared_demo_backend: DemoBackend) -> None:
+    call(shared_demo_backend, "originate_by_contact", {"contact_uuid": shared_demo_backend.phonebook.contacts[0].uuid})
+    shared_demo_backend.inject_fault("latency", 1)
+    shared_demo_backend.configure(exception_style="name")
+    shared_demo_backend.reset()
+    assert shared_demo_backend.agent_status(AGENT) == IDLE
+    assert shared_demo_backend.last_contacts(AGENT) == []
+    assert shared_demo_backend.faults == []
+    assert shared_demo_backend.requests == []
+    assert shared_demo_backend.config.exception_style == "name"  # options are kept
 
 
 def test_lifecycle_and_urls() -> None:
@@ -156,111 +156,111 @@ def test_bad_options_are_refused() -> None:
 # -- HTTP control API ---------------------------------------------------------------------
 
 
-def test_control_incoming_call_and_state(demo_backend: DemoBackend) -> None:
-    status, body, headers = control(demo_backend, "incoming_call", {"amouser_id": AGENT, "phone": "79161000003"})
+def test_control_incoming_call_and_state(shared_demo_backend: DemoBackend) -> None:
+    status, body, headers = control(shared_demo_backend, "incoming_call", {"amouser_id": AGENT, "phone": "79161000003"})
     assert status == 200
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert body["ok"] is True
     assert body["status"]["call_info"]["contact_name"] == "Александр Иванов"
-    status, body, headers = control(demo_backend, "state", method="GET", query=f"amouser_id={AGENT}")
+    status, body, headers = control(shared_demo_backend, "state", method="GET", query=f"amouser_id={AGENT}")
     assert status == 200
     assert headers["Access-Control-Allow-Origin"] == "*"
-    assert body == {"amouser_id": AGENT, "status": demo_backend.agent_status(AGENT),
-                    "last_contacts": [demo_backend.phonebook.contacts[0].to_wire()]}
+    assert body == {"amouser_id": AGENT, "status": shared_demo_backend.agent_status(AGENT),
+                    "last_contacts": [shared_demo_backend.phonebook.contacts[0].to_wire()]}
 
 
-def test_control_call_by_contact_hold_mute_hangup(demo_backend: DemoBackend) -> None:
-    contact = demo_backend.phonebook.contacts[3]
-    status, body, _ = control(demo_backend, "outgoing_call", {"amouser_id": 5, "contact_uuid": contact.uuid})
+def test_control_call_by_contact_hold_mute_hangup(shared_demo_backend: DemoBackend) -> None:
+    contact = shared_demo_backend.phonebook.contacts[3]
+    status, body, _ = control(shared_demo_backend, "outgoing_call", {"amouser_id": 5, "contact_uuid": contact.uuid})
     assert (status, body["status"]["call_info"]["contact_id"]) == (200, contact.contact_id)
-    status, body, _ = control(demo_backend, "set_hold", {"amouser_id": 5, "is_hold": True})
+    status, body, _ = control(shared_demo_backend, "set_hold", {"amouser_id": 5, "is_hold": True})
     assert (status, body["status"]["call_info"]["is_hold"]) == (200, True)
-    status, body, _ = control(demo_backend, "set_mute", {"amouser_id": 5, "is_mute": True})
+    status, body, _ = control(shared_demo_backend, "set_mute", {"amouser_id": 5, "is_mute": True})
     assert (status, body["status"]["call_info"]["is_mute"]) == (200, True)
-    assert control(demo_backend, "remote_hangup", {"amouser_id": 5})[1] == {"ok": True, "hung_up": True}
-    assert control(demo_backend, "remote_hangup", {"amouser_id": 5})[1] == {"ok": True, "hung_up": False}
-    assert demo_backend.agent_status(5) == IDLE
+    assert control(shared_demo_backend, "remote_hangup", {"amouser_id": 5})[1] == {"ok": True, "hung_up": True}
+    assert control(shared_demo_backend, "remote_hangup", {"amouser_id": 5})[1] == {"ok": True, "hung_up": False}
+    assert shared_demo_backend.agent_status(5) == IDLE
 
 
-def test_control_faults(demo_backend: DemoBackend) -> None:
-    status, body, _ = control(demo_backend, "fault", {"kind": "status", "value": 500, "method": "ping", "times": 1})
+def test_control_faults(shared_demo_backend: DemoBackend) -> None:
+    status, body, _ = control(shared_demo_backend, "fault", {"kind": "status", "value": 500, "method": "ping", "times": 1})
     assert status == 200
     assert body == {"ok": True, "faults": [{"kind": "status", "value": 500, "method": "ping", "times": 1}]}
-    assert control(demo_backend, "faults", method="GET")[1]["faults"][0]["kind"] == "status"
-    assert call(demo_backend, "ping")["headers"]["status_code"] == 500
-    assert call(demo_backend, "ping")["headers"]["status_code"] == 200
-    control(demo_backend, "fault", {"kind": "drop"})
-    assert control(demo_backend, "clear_faults")[1] == {"ok": True, "faults": []}
-    assert demo_backend.faults == []
-    status, body, _ = control(demo_backend, "fault", {"kind": "latency", "value": "slow"})
+    assert control(shared_demo_backend, "faults", method="GET")[1]["faults"][0]["kind"] == "status"
+    assert call(shared_demo_backend, "ping")["headers"]["status_code"] == 500
+    assert call(shared_demo_backend, "ping")["headers"]["status_code"] == 200
+    control(shared_demo_backend, "fault", {"kind": "drop"})
+    assert control(shared_demo_backend, "clear_faults")[1] == {"ok": True, "faults": []}
+    assert shared_demo_backend.faults == []
+    status, body, _ = control(shared_demo_backend, "fault", {"kind": "latency", "value": "slow"})
     assert status == 400
     assert body["ok"] is False
     assert "latency" in body["error"]
-    assert control(demo_backend, "fault", {"kind": "drop", "bogus": 1})[0] == 400
+    assert control(shared_demo_backend, "fault", {"kind": "drop", "bogus": 1})[0] == 400
 
 
-def test_control_config(demo_backend: DemoBackend) -> None:
-    status, body, _ = control(demo_backend, "config", {"version_mode": "test", "status_codes_as_strings": True})
+def test_control_config(shared_demo_backend: DemoBackend) -> None:
+    status, body, _ = control(shared_demo_backend, "config", {"version_mode": "test", "status_codes_as_strings": True})
     assert status == 200
     assert body["config"]["version_mode"] == "test"
-    assert call(demo_backend, "ping", version="1.2.0")["headers"]["status_code"] == "409"
-    assert control(demo_backend, "config", method="GET")[1]["config"]["status_codes_as_strings"] is True
-    assert control(demo_backend, "config", {"long_poll_seconds": "9"})[0] == 400
-    assert control(demo_backend, "config", {"nonsense": 1})[0] == 400
+    assert call(shared_demo_backend, "ping", version="1.2.0")["headers"]["status_code"] == "409"
+    assert control(shared_demo_backend, "config", method="GET")[1]["config"]["status_codes_as_strings"] is True
+    assert control(shared_demo_backend, "config", {"long_poll_seconds": "9"})[0] == 400
+    assert control(shared_demo_backend, "config", {"nonsense": 1})[0] == 400
 
 
-def test_control_requests_view(demo_backend: DemoBackend) -> None:
-    call(demo_backend, "ping", request_id=7)
-    call(demo_backend, "hangup", request_id=8)
-    status, body, _ = control(demo_backend, "requests", method="GET")
+def test_control_requests_view(shared_demo_backend: DemoBackend) -> None:
+    call(shared_demo_backend, "ping", request_id=7)
+    call(shared_demo_backend, "hangup", request_id=8)
+    status, body, _ = control(shared_demo_backend, "requests", method="GET")
     assert status == 200
     assert [(r["method"], r["request_id"], r["status_code"]) for r in body["requests"]] == [
         ("ping", 7, 200), ("hangup", 8, 200)]
     assert body["requests"][0]["headers"]["amouser_id"] == AGENT
     assert set(body["requests"][0]) == {"time", "method", "params", "headers", "request_id", "status_code", "fault"}
-    body = control(demo_backend, "requests", method="GET", query="method=hangup")[1]
+    body = control(shared_demo_backend, "requests", method="GET", query="method=hangup")[1]
     assert [r["request_id"] for r in body["requests"]] == [8]
 
 
-def test_control_phonebook_view(demo_backend: DemoBackend) -> None:
-    body = control(demo_backend, "phonebook", method="GET", query="start_with=%D0%B8%D0%B2%D0%B0%D0%BD&max_results=2")[1]
-    first = demo_backend.phonebook.contacts[0]
+def test_control_phonebook_view(shared_demo_backend: DemoBackend) -> None:
+    body = control(shared_demo_backend, "phonebook", method="GET", query="start_with=%D0%B8%D0%B2%D0%B0%D0%BD&max_results=2")[1]
+    first = shared_demo_backend.phonebook.contacts[0]
     assert body["contacts"][0] == {"uuid": first.uuid, "name": "Александр Иванов", "phone": first.phone,
                                    "contact_id": 10001}
     assert len(body["contacts"]) == 2
 
 
-def test_control_reset(demo_backend: DemoBackend) -> None:
-    demo_backend.start_incoming_call(AGENT, phone="101")
-    demo_backend.inject_fault("latency", 1, method="hangup")
-    call(demo_backend, "ping")
-    assert control(demo_backend, "reset")[1] == {"ok": True}
-    assert demo_backend.agent_status(AGENT) == IDLE
-    assert demo_backend.faults == []
-    assert demo_backend.requests == []
+def test_control_reset(shared_demo_backend: DemoBackend) -> None:
+    shared_demo_backend.start_incoming_call(AGENT, phone="101")
+    shared_demo_backend.inject_fault("latency", 1, method="hangup")
+    call(shared_demo_backend, "ping")
+    assert control(shared_demo_backend, "reset")[1] == {"ok": True}
+    assert shared_demo_backend.agent_status(AGENT) == IDLE
+    assert shared_demo_backend.faults == []
+    assert shared_demo_backend.requests == []
 
 
-def test_control_errors(demo_backend: DemoBackend) -> None:
-    status, body, headers = control(demo_backend, "explode", {})
+def test_control_errors(shared_demo_backend: DemoBackend) -> None:
+    status, body, headers = control(shared_demo_backend, "explode", {})
     assert (status, body["ok"]) == (404, False)
     assert headers["Access-Control-Allow-Origin"] == "*"
-    assert control(demo_backend, "nothing", method="GET")[0] == 404
-    assert control(demo_backend, "incoming_call", {"amouser_id": "7", "phone": "1"})[0] == 400
-    status, body, _ = control(demo_backend, "set_hold", {"amouser_id": AGENT, "is_hold": True})
+    assert control(shared_demo_backend, "nothing", method="GET")[0] == 404
+    assert control(shared_demo_backend, "incoming_call", {"amouser_id": "7", "phone": "1"})[0] == 400
+    status, body, _ = control(shared_demo_backend, "set_hold", {"amouser_id": AGENT, "is_hold": True})
     assert status == 400
     assert "not in a conversation" in body["error"]
-    assert control(demo_backend, "set_mute", {"amouser_id": AGENT, "is_mute": "yes"})[0] == 400
-    assert control(demo_backend, "incoming_call", [1, 2])[0] == 400
-    assert control(demo_backend, "state", method="GET")[0] == 400
-    assert control(demo_backend, "state", method="GET", query="amouser_id=x")[0] == 400
-    status, raw, _ = post(demo_backend.control_url + "reset", b"{not json", content_type="application/json")
+    assert control(shared_demo_backend, "set_mute", {"amouser_id": AGENT, "is_mute": "yes"})[0] == 400
+    assert control(shared_demo_backend, "incoming_call", [1, 2])[0] == 400
+    assert control(shared_demo_backend, "state", method="GET")[0] == 400
+    assert control(shared_demo_backend, "state", method="GET", query="amouser_id=x")[0] == 400
+    status, raw, _ = post(shared_demo_backend.control_url + "reset", b"{not json", content_type="application/json")
     assert status == 400
     assert json.loads(raw)["ok"] is False
 
 
-def test_cors_preflight(demo_backend: DemoBackend) -> None:
+def test_cors_preflight(shared_demo_backend: DemoBackend) -> None:
     request = urllib.request.Request(
-        demo_backend.control_url + "incoming_call", method="OPTIONS",
+        shared_demo_backend.control_url + "incoming_call", method="OPTIONS",
         headers={"Origin": "http://127.0.0.1:9", "Access-Control-Request-Method": "POST",
                  "Access-Control-Request-Headers": "content-type"},
     )
@@ -270,13 +270,13 @@ def test_cors_preflight(demo_backend: DemoBackend) -> None:
         assert "POST" in response.headers["Access-Control-Allow-Methods"]
         assert response.headers["Access-Control-Allow-Headers"] == "content-type"
         assert response.read() == b""
-    assert demo_backend.requests == []  # a preflight is not a protocol request
+    assert shared_demo_backend.requests == []  # a preflight is not a protocol request
 
 
-def test_index_page(demo_backend: DemoBackend) -> None:
-    with urllib.request.urlopen(demo_backend.base_url + "/", timeout=5) as response:
+def test_index_page(shared_demo_backend: DemoBackend) -> None:
+    with urllib.request.urlopen(shared_demo_backend.base_url + "/", timeout=5) as response:
         body = json.loads(response.read())
-    assert body["protocol_url"] == demo_backend.url
+    assert body["protocol_url"] == shared_demo_backend.url
     assert "incoming_call" in body["actions"]
     assert "state" in body["views"]
 

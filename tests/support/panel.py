@@ -1,56 +1,30 @@
-"""Helpers for the call panel's browser tests (test_call_panel.py): texts, locators, waits, drags.
+"""Helpers for the call panel's browser tests (test_call_panel.py): texts, locators, drags.
 
-Plain functions and constants only; the fixtures live in the test module. The texts are read from
-the widget's own i18n files (``blank/i18n/<locale>.json``) so a reworded text does not break the
-tests, while a missing key does.
+Plain functions and constants only; the fixtures live in the test module. Waits live in
+tests.support.waiting, the widget's texts in tests.support.locale_text.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import time
-from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Locator, Page
 
+from sandbox.defaults import DEMO_USER_ID
 from sandbox.demo_backend import DemoBackend
+from tests.support.locale_text import text
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-I18N_DIR = REPO_ROOT / "blank" / "i18n"
-
-USER_ID = 7461242  # the sandbox's agent (amouser_id)
+USER_ID = DEMO_USER_ID  # the sandbox's agent (amouser_id)
 VIEWPORT = {"width": 1280, "height": 800}
 STORAGE_KEY = "asteriskng.panel"
 MIN_LENGTH_INTERNAL_NUMBER = 3
 DEBOUNCE_MS = 250
-# Generous waits: other browser suites share this 2-core machine.
-WAIT_MS = 8_000
 
 # The demo phonebook's first entries (deterministic, see sandbox/demo_backend/phonebook.py).
 IVANOV = {"name": "Александр Иванов", "phone": "79161000003", "contact_id": 10001}
 SMITH = {"name": "James Smith", "phone": "14151007922", "contact_id": 10002}
-
-
-@cache
-def _i18n(locale: str) -> dict[str, Any]:
-    raw = (I18N_DIR / f"{locale}.json").read_text(encoding="utf-8")
-    # The files are templates: the settings field's key is filled in by the build.
-    raw = re.sub(r"\{\{[^}]*\}\}", '"jsonSettings"', raw)
-    data: dict[str, Any] = json.loads(raw)
-    return data
-
-
-def text(locale: str, path: str) -> str:
-    """The widget's i18n text at ``path`` (dotted) for ``locale``."""
-    node: Any = _i18n(locale)
-    for part in path.split("."):
-        node = node[part]
-    assert isinstance(node, str), path
-    return node
 
 
 def panel_text(locale: str, key: str) -> str:
@@ -105,19 +79,6 @@ class Panel:
         return json.loads(raw) if raw else None
 
 
-def wait_until(page: Page, condition: Callable[[], Any], timeout: float = WAIT_MS / 1000,
-               what: str = "condition") -> Any:
-    """Poll ``condition`` on the Python side (e.g. the backend's records) while the page keeps running."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        page.wait_for_timeout(25)
-
-
 def answered(backend: DemoBackend, method: str) -> list[Any]:
     """The requests of ``method`` the backend has answered, oldest first."""
     return [r for r in backend.requests_for(method) if r.status_code is not None or r.fault is not None]
@@ -146,7 +107,9 @@ def seconds_of(timer: str) -> int:
 SUBPIXEL = 1.0
 
 
-def assert_inside(box: dict[str, float], width: float = VIEWPORT["width"], height: float = VIEWPORT["height"]) -> None:
+def assert_inside(
+    box: dict[str, float], width: float = VIEWPORT["width"], height: float = VIEWPORT["height"]
+) -> None:
     """The box lies inside a ``width`` x ``height`` window (within SUBPIXEL)."""
     assert box["x"] >= 0 and box["y"] >= 0, box
     assert box["x"] + box["width"] < width + SUBPIXEL, (box, width)

@@ -8,12 +8,13 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+from sandbox.defaults import DEMO_SECRET, DEMO_USER_EMAIL, DEMO_USER_ID
 from sandbox.demo_backend import DemoBackend
 from sandbox.demo_backend.protocol import ProtocolConfig
 
 FIXED_NOW = 1669391112
-AGENT = 7461242
-SECRET = "AsteriskNG"
+AGENT = DEMO_USER_ID
+SECRET = DEMO_SECRET
 POLL_SECONDS = 0.3
 # The options every test starts from; tests change them with backend.configure().
 DEFAULT_CONFIG = ProtocolConfig(secret_key=SECRET, long_poll_seconds=POLL_SECONDS).to_dict()
@@ -32,7 +33,7 @@ def envelope(
     content: dict[str, Any] = {"id": request_id, "jsonrpc": "2.0", "method": method}
     if not omit_params:
         content["params"] = {} if params is None else params
-    headers = {"amouser_email": "agent@example.com", "amouser_id": amouser_id, "widget_version": version}
+    headers = {"amouser_email": DEMO_USER_EMAIL, "amouser_id": amouser_id, "widget_version": version}
     return {"headers": headers, "content": content}
 
 
@@ -58,7 +59,9 @@ def protocol_url(backend: DemoBackend | str, secret: str | None = SECRET) -> str
     return url + "?" + urllib.parse.urlencode({"secret_key": secret})
 
 
-def post_form(backend: DemoBackend | str, fields: dict[str, str], secret: str | None = SECRET) -> dict[str, Any]:
+def post_form(
+    backend: DemoBackend | str, fields: dict[str, str], secret: str | None = SECRET
+) -> dict[str, Any]:
     """POST a form to the protocol endpoint; asserts HTTP 200 and returns the decoded JSON."""
     status, body, _ = post(protocol_url(backend, secret), urllib.parse.urlencode(fields).encode("utf-8"))
     assert status == 200
