@@ -184,12 +184,13 @@ def _check_backend_url(ctx: click.Context, param: click.Parameter, value: str | 
               help="The emulated amoCRM user's id.")
 @click.option("--user-email", default=DEMO_USER_EMAIL, show_default=True,
               help="The emulated amoCRM user's e-mail.")
-@click.option("--locale", type=click.Choice(["ru", "en"]), default="ru", show_default=True,
-              help="The emulated amoCRM account's language.")
+@click.option("--locale", type=click.Choice(sorted({loc for p in PLATFORMS.values() for loc in p.locales})),
+              default=None, help="The emulated account's language, one of the platform's locales "
+                                 "[default: its first: ru for amocrm, en for kommo].")
 @click.option("--archive", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Run this widget.zip (any build) instead of building; no rebuilds.")
 @_options
-def serve(port: int, backend_url: str | None, user_id: int, user_email: str, locale: str,
+def serve(port: int, backend_url: str | None, user_id: int, user_email: str, locale: str | None,
           archive: Path | None, **options: object) -> None:
     """Run the widget in a local amoCRM sandbox at http://127.0.0.1:PORT/.
 
@@ -200,6 +201,12 @@ def serve(port: int, backend_url: str | None, user_id: int, user_email: str, loc
     from sandbox.options import SandboxOptions
     from sandbox.run import START_ERRORS, start_problem, start_sandbox, stop_on_sigterm
 
+    platform = PLATFORMS[str(options["platform_code"])]
+    if locale is None:
+        locale = platform.locales[0]
+    elif locale not in platform.locales:
+        raise click.BadParameter(f"{locale}: {platform.title} accepts only {', '.join(platform.locales)}",
+                                 param_hint="--locale")
     stop_on_sigterm()  # before the first build, so a kill mid-build still removes its staging folder
     config = None
     if archive is None:
@@ -207,14 +214,15 @@ def serve(port: int, backend_url: str | None, user_id: int, user_email: str, loc
         config = make_config(True, **options)  # type: ignore[arg-type]
         run_build(config)
         archive = config.zip_path
-    sandbox_options = SandboxOptions(port=port, user_id=user_id, user_email=user_email, locale=locale)
+    sandbox_options = SandboxOptions(port=port, user_id=user_id, user_email=user_email, locale=locale,
+                                     platform=platform.code)
     try:
         running = start_sandbox(archive, backend_url, sandbox_options)
     except START_ERRORS as error:
         message, code = start_problem(error)
         click.secho(message, fg="red", err=True)
         sys.exit(code)
-    click.echo(f"amoCRM sandbox: {running.url}")
+    click.echo(f"{platform.title} sandbox: {running.url}")
     click.echo(f"  backend: {running.sandbox.backend_url}" + (" (demo)" if running.backend else ""))
     try:
         if config is None:

@@ -30,7 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--user-email", default=DEMO_USER_EMAIL, help="amoCRM user e-mail")
     parser.add_argument(
-        "--locale", default="ru", choices=["ru", "en"], help="page language (default: %(default)s)"
+        "--locale", default="ru", choices=["ru", "en", "es", "pt"],
+        help="page language, one the archive ships (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--platform", default="amocrm", choices=["amocrm", "kommo"],
+        help="amocrm: globals APP and AMOCRM; kommo: APP only (default: %(default)s)"
     )
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request")
     args = parser.parse_args(argv)
@@ -41,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
             user_id=args.user_id,
             user_email=args.user_email,
             locale=args.locale,
+            platform=args.platform,
             log_requests=args.verbose,
         )
         run_sandbox(args.archive, args.backend_url, options)

@@ -26,6 +26,8 @@ WIDGET_PATH = "/widget"
 # The contacts list page shows this many phonebook entries; the card shows the first one.
 LISTED_CONTACTS = 10
 # amoCRM shows a company next to a contact; the phonebook has none, so the page adds one.
+# The emulated platforms: amoCRM has the global APP and its deprecated twin AMOCRM; Kommo only APP.
+PLATFORMS = ("amocrm", "kommo")
 COMPANIES = ("Ромашка", "Acme Corp", "Вектор", "Globex", "Север", "Initech", "Umbrella", "Hooli")
 
 
@@ -68,6 +70,7 @@ def build_config(
     backend_url: str,
     user: HostUser,
     locale: str,
+    platform: str = "amocrm",
     contacts: Sequence[Contact] = (),
     archive_error: str | None = None,
 ) -> dict[str, Any]:
@@ -87,6 +90,7 @@ def build_config(
         "defaultSettings": default_settings_value(backend_url),
         "contacts": page_contacts(contacts),
         "archiveError": archive_error,
+        "platform": platform,
     }
     if snapshot is None:
         config.update(locale=locale, locales=[], i18n={}, settingsField=None, settingsFields=[],

@@ -19,6 +19,8 @@ class SandboxOptions:
     user_email: str = DEMO_USER_EMAIL
     user_name: str = DEMO_USER_NAME
     locale: str = "ru"
+    # "amocrm" (APP and its deprecated twin AMOCRM) or "kommo" (APP only).
+    platform: str = "amocrm"
     proxy_timeout: float = proxy.DEFAULT_TIMEOUT
     log_requests: bool = False
 

@@ -2,7 +2,8 @@
 
 Routes (all on one origin, like amoCRM serving both the page and the widget's files):
 
-* ``GET /``                      host page (``?locale=`` picks the i18n; other options are read by the page)
+* ``GET /``                      host page (``?locale=`` picks the i18n, ``?platform=kommo`` emulates Kommo;
+                                 other options are read by the page)
 * ``GET /sandbox/config.json``   the page config as JSON
 * ``GET /sandbox/stats``         proxy counters: ``in_flight``, ``total``, ``failed``, ``timed_out``
 * ``POST /proxy?url=<target>``   amoCRM's crm_post proxy (see :mod:`sandbox.proxy`)
@@ -24,7 +25,7 @@ from typing import Any, Self
 from sandbox import proxy
 from sandbox.archive import ArchiveError, WidgetArchive
 from sandbox.demo_backend.phonebook import Phonebook
-from sandbox.host_page import HOST_DIR, VENDOR_DIR, build_config, control_url_for, render_page
+from sandbox.host_page import HOST_DIR, PLATFORMS, VENDOR_DIR, build_config, control_url_for, render_page
 from sandbox.http_base import BaseHandler
 from sandbox.options import SandboxOptions
 
@@ -96,12 +97,13 @@ class SandboxServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def page_config(self, locale: str | None = None) -> dict[str, Any]:
+    def page_config(self, locale: str | None = None, platform: str | None = None) -> dict[str, Any]:
         """The host page config; a broken archive gives a config with ``archiveError`` set."""
         context: dict[str, Any] = {
             "backend_url": self.backend_url,
             "user": self.options.user,
             "locale": locale or self.options.locale,
+            "platform": platform if platform in PLATFORMS else self.options.platform,
             "contacts": self.contacts,
         }
         try:
@@ -215,7 +217,8 @@ class _Handler(BaseHandler):
     # --- helpers -----------------------------------------------------------------------------
 
     def _config(self, query: dict[str, list[str]]) -> dict[str, Any]:
-        return self.server.app.page_config((query.get("locale") or [None])[0])
+        first = {name: (values or [None])[0] for name, values in query.items()}
+        return self.server.app.page_config(first.get("locale"), first.get("platform"))
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.app.options.log_requests:

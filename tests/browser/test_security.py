@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from sandbox.defaults import DEMO_USER_ID
 from sandbox.demo_backend import DemoBackend
 from sandbox.demo_backend.phonebook import Contact, Phonebook
+from tests.support.host_snapshot import host_changes, snapshot_before_widget
 
 AGENT = DEMO_USER_ID
 PAYLOADS = [
@@ -155,39 +156,17 @@ def test_prod_build_never_logs_the_secret_key(page: Page, open_sandbox, make_san
     assert [line for line in logged if "[AsteriskNG]" in line] == []  # a release build logs nothing
 
 
-SNAPSHOT_JS = """() => {
-    const protos = {Array: Array.prototype, String: String.prototype, Object: Object.prototype,
-                    Function: Function.prototype, Number: Number.prototype, Boolean: Boolean.prototype};
-    const shot = {globals: Object.getOwnPropertyNames(window).sort(), protos: {}};
-    for (const [name, proto] of Object.entries(protos)) {
-        shot.protos[name] = Object.getOwnPropertyNames(proto).sort().map((key) => {
-            const d = Object.getOwnPropertyDescriptor(proto, key);
-            return key + (d.enumerable ? ' enumerable' : '');
-        });
-    }
-    shot.forIn = [];
-    for (const key in []) shot.forIn.push('Array.' + key);
-    for (const key in new String('')) shot.forIn.push('String.' + key);
-    for (const key in {}) shot.forIn.push('Object.' + key);
-    return shot;
-}"""
+
 
 
 def test_host_globals_and_builtins_are_unchanged(page: Page, open_sandbox, fresh_demo_backend: DemoBackend) -> None:
-    page.add_init_script("window.__sandboxBeforeWidget = () => { window.__beforeWidget = (" + SNAPSHOT_JS + ")(); };")
+    snapshot_before_widget(page)
     fresh_demo_backend.configure(long_poll_seconds=1.0)
     open_sandbox({"reset": 1})
     expect(page.locator(".asng-panel")).to_be_visible()
-    before = page.evaluate("window.__beforeWidget")
-    ignore = {"__beforeWidget"}
 
     def changes() -> dict:
-        now = page.evaluate(SNAPSHOT_JS)
-        return {"new globals": sorted(set(now["globals"]) - set(before["globals"]) - ignore),
-                "for-in": now["forIn"],
-                "enumerable": {name: sorted(set(keys) - set(before["protos"][name])) for name, keys in
-                               now["protos"].items() if [k for k in set(keys) - set(before["protos"][name])
-                                                         if k.endswith(" enumerable")]}}
+        return host_changes(page)
 
     assert changes() == {"new globals": [], "for-in": [], "enumerable": {}}
     # a full session: a call, the controls, a search, a page switch, the settings page

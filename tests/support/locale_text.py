@@ -1,31 +1,32 @@
 """The widget's own texts, read from its locale files, so tests do not hard-code translations.
 
-A reworded text then does not break a test, while a removed key does.
+A reworded text then does not break a test, while a removed key does. The files are Jinja
+templates; they are rendered the way the build renders them.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-I18N_DIR = Path(__file__).resolve().parents[2] / "blank" / "i18n"
+from widgetbuild.config import DEFAULT_SETTINGS_FIELD, DEFAULT_VERSION
+from widgetbuild.i18n import load_locales
+from widgetbuild.paths import PROJECT_ROOT
+from widgetbuild.platforms import DEFAULT_PLATFORM, PLATFORMS
+
+I18N_DIR = PROJECT_ROOT / "blank" / "i18n"
 
 
 @cache
-def _i18n(locale: str) -> dict[str, Any]:
-    raw = (I18N_DIR / f"{locale}.json").read_text(encoding="utf-8")
-    # The files are templates: the settings field's key is filled in by the build.
-    raw = re.sub(r"\{\{[^}]*\}\}", '"jsonSettings"', raw)
-    data: dict[str, Any] = json.loads(raw)
-    return data
+def _locales(platform: str) -> dict[str, Any]:
+    context = {"version": DEFAULT_VERSION, "settings_field": DEFAULT_SETTINGS_FIELD,
+               "platform": PLATFORMS[platform].title, "locales": list(PLATFORMS[platform].locales)}
+    return load_locales(I18N_DIR, context)
 
 
-def text(locale: str, key: str) -> str:
-    """The widget's i18n text at the dotted ``key`` for ``locale`` (``ru``, ``en``)."""
-    node: Any = _i18n(locale)
+def text(locale: str, key: str, platform: str = DEFAULT_PLATFORM) -> str:
+    """The widget's i18n text at the dotted ``key`` for ``locale`` (``ru``, ``en``, ``es``, ``pt``)."""
+    node: Any = _locales(platform)[locale]
     for part in key.split("."):
         node = node[part]
     assert isinstance(node, str), key

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 
 from core import error_table as table
@@ -18,26 +16,12 @@ from core.protocol import (
     NotResponding,
     UnknownMethod,
 )
-from widgetbuild.config import BuildConfig
-from widgetbuild.i18n import load_locales
-
-
-@cache
-def _english_tree() -> dict:
-    config = BuildConfig()
-    return load_locales(config.blank_dir / "i18n", {"version": config.version, "platform": "amoCRM",
-                                                    "settings_field": config.settings_field})["en"]
+from tests.support.locale_text import text
 
 
 def english(key: str) -> str:
     """The English text at a dotted key, from the locale file the build ships."""
-    node = _english_tree()
-    for part in key.split("."):
-        node = node[part]
-    return node
-
-
-# --- status mapping -------------------------------------------------------------------------------
+    return text("en", key)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-/* The global AMOCRM (alias APP) object: notifications, constants and page data a widget reads. */
+/* The global APP object (amoCRM also names it AMOCRM, its deprecated twin; Kommo has only APP):
+ * notifications, constants and page data a widget reads. */
 define(['sandbox/core', 'sandbox/tray'], function (core, tray) {
   'use strict';
 
@@ -10,7 +11,7 @@ define(['sandbox/core', 'sandbox/tray'], function (core, tray) {
     tray.addItem(type, header, body, cls);
   }
 
-  return window.AMOCRM = window.APP = {
+  var app = window.APP = {
     lang_id: cfg.locale,
     notifications: {
       show_message: function (p) {
@@ -52,4 +53,16 @@ define(['sandbox/core', 'sandbox/tray'], function (core, tray) {
     getBaseEntity: function () { return core.PAGES[sb.page].entity; },
     getWidgetsArea: function () { return sb.area; }
   };
+  if (cfg.platform === 'kommo') {
+    // Kommo has no AMOCRM global. A getter that answers undefined, as a missing global would,
+    // records every read so a test can prove that nothing reaches for it.
+    sb.amocrmReads = 0;
+    Object.defineProperty(window, 'AMOCRM', {
+      configurable: true,
+      get: function () { sb.amocrmReads += 1; return undefined; }
+    });
+  } else {
+    window.AMOCRM = app;
+  }
+  return app;
 });

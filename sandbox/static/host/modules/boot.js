@@ -45,7 +45,7 @@ function ($, core, settings, callbacks, tray, pages, widgetBase, controls) {
     tray.showStatus(params.status);
     document.getElementById('sandbox-widget-version').textContent = 'v' + cfg.widgetVersion;
     document.getElementById('sandbox-footer').textContent = 'backend ' + cfg.backendUrl + ' · locale ' +
-      cfg.locale + ' · navigation ' + sb.navigationMode;
+      cfg.locale + ' · platform ' + cfg.platform + ' · navigation ' + sb.navigationMode;
     controls.wire();
     document.getElementById('sandbox-tray-clear').addEventListener('click', tray.clear);
     $(document).on('click', '[data-sandbox-page]', function () {

@@ -3,7 +3,7 @@
  * contacts come from the page config (the demo backend's phonebook), so a call to one of these
  * numbers shows a known name in the widget.
  */
-define(['sandbox/core', 'sandbox/settings', 'sandbox/amocrm_global'], function (core, settings, AMOCRM) {
+define(['sandbox/core', 'sandbox/settings', 'sandbox/amocrm_global'], function (core, settings, APP) {
   'use strict';
 
   var cfg = core.cfg;
@@ -135,10 +135,10 @@ define(['sandbox/core', 'sandbox/settings', 'sandbox/amocrm_global'], function (
     for (var i = 0; i < navItems.length; i++) {
       navItems[i].classList.toggle('sandbox-nav__item--active', navItems[i].getAttribute('data-sandbox-page') === name);
     }
-    AMOCRM.data.current_card = name === 'card' && CARD ? {id: CARD.id, element_type: 1} : false;
-    AMOCRM.data.is_card = name === 'card';
-    AMOCRM.data.current_entity = page.entity;
-    AMOCRM.widgets.system.area = page.area;
+    APP.data.current_card = name === 'card' && CARD ? {id: CARD.id, element_type: 1} : false;
+    APP.data.is_card = name === 'card';
+    APP.data.current_entity = page.entity;
+    APP.widgets.system.area = page.area;
   }
 
   return {show: show, widgetName: widgetName, widgetLogo: widgetLogo};
