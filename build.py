@@ -24,7 +24,7 @@ from click.core import ParameterSource
 from widgetbuild import config as cfg
 from widgetbuild.errors import BuildError
 from widgetbuild.paths import shown
-from widgetbuild.pipeline import BuildResult, build
+from widgetbuild.pipeline import CACHE_DIR_NAME, BuildResult, build
 
 
 def _print_stage(stage: str, seconds: float, detail: str) -> None:
@@ -74,7 +74,9 @@ def _options(func: Callable[..., None]) -> Callable[..., None]:
         click.option("--min-length-internal-number", type=click.IntRange(1, cfg.MAX_MIN_LENGTH_INTERNAL_NUMBER), default=cfg.DEFAULT_MIN_LENGTH_INTERNAL_NUMBER,
                      show_default=True,
                      help="Characters to type before the panel's call button is enabled "
-                          "(MIN_LENGTH_INTERNAL_NUMBER).")
+                          "(MIN_LENGTH_INTERNAL_NUMBER)."),
+        click.option("--clean", is_flag=True,
+                     help="Rebuild from scratch, replacing the incremental build cache in <out-dir>/.cache/."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -82,12 +84,14 @@ def _options(func: Callable[..., None]) -> Callable[..., None]:
 
 
 def make_config(dev: bool, out_dir: Path, version: str, force_version: bool, settings_field: str,
-                notification_delay: int, min_length_internal_number: int) -> cfg.BuildConfig:
+                notification_delay: int, min_length_internal_number: int, clean: bool = False) -> cfg.BuildConfig:
     """Validate the options into a :class:`BuildConfig`; exit 2 with the problem if one is bad."""
     try:
         return cfg.BuildConfig(
             dev=dev,
             out_dir=out_dir.resolve(),
+            cache_dir=out_dir.resolve() / CACHE_DIR_NAME,
+            clean=clean,
             version=cfg.check_version(version, force_version),
             settings_field=cfg.check_settings_field(settings_field),
             notification_delay=cfg.check_range("--notification-delay", notification_delay,

@@ -44,6 +44,10 @@ class BuildConfig:
     out_dir: Path = PROJECT_ROOT / "build"
     source_dir: Path = PROJECT_ROOT / "widget_src"
     blank_dir: Path = PROJECT_ROOT / "blank"
+    # Where incremental builds keep Transcrypt's staging and the made images (build.py: <out-dir>/.cache);
+    # None builds from scratch in a temporary folder. Neither changes the output.
+    cache_dir: Path | None = None
+    clean: bool = False  # ignore and replace the cache
 
     @property
     def mode(self) -> str:
