@@ -29,6 +29,12 @@ from sandbox.host_page import HOST_DIR, VENDOR_DIR, HostUser, build_config, cont
 # Control actions answer at once; a short cap keeps a wedged backend from hanging the strip.
 CONTROL_TIMEOUT = 5.0
 MAX_REQUEST_BYTES = 1024 * 1024
+# The widget's files may be loaded by a page on another origin (the live loader in a real amoCRM
+# account): allowed from any origin, embeddable cross-origin. Only the archive's files, not the proxy.
+CROSS_ORIGIN_HEADERS = {"Access-Control-Allow-Origin": "*", "Cross-Origin-Resource-Policy": "cross-origin"}
+# Chrome's Private/Local Network Access preflight: a public page may read from loopback.
+PREFLIGHT_HEADERS = {"Access-Control-Allow-Methods": "GET", "Access-Control-Allow-Headers": "*",
+                     "Access-Control-Allow-Private-Network": "true", "Access-Control-Max-Age": "600"}
 
 
 class SandboxServer:
@@ -146,6 +152,14 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send_text(404, f"not found: {path}")
 
+    def do_OPTIONS(self) -> None:
+        """The preflight a browser may send before a public page reads the widget's files from loopback."""
+        path, _ = self._split()
+        if path.startswith("/widget/"):
+            self._send(204, "text/plain", b"", extra_headers={**CROSS_ORIGIN_HEADERS, **PREFLIGHT_HEADERS})
+        else:
+            self._send_text(404, f"not found: {path}")
+
     def do_POST(self) -> None:
         path, query = self._split()
         body = self._read_body()
@@ -193,8 +207,9 @@ class _Handler(BaseHTTPRequestHandler):
         if data is None:
             self._send_text(404, f"not in the widget archive: {name}")
             return
-        # Never cached: the serve command rebuilds the archive under the same URLs.
-        self._send(200, _content_type(name), data, no_store=True)
+        # Never cached: the serve command rebuilds the archive under the same URLs. Readable from any
+        # origin: the live loader (build.py loader) loads script.js from an amoCRM account's page.
+        self._send(200, _content_type(name), data, no_store=True, extra_headers=CROSS_ORIGIN_HEADERS)
 
     def _send_file(self, root: Path, rel: str) -> None:
         target = (root / urllib.parse.unquote(rel)).resolve()
@@ -228,13 +243,16 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_text(self, status: int, text: str) -> None:
         self._send(status, "text/plain; charset=utf-8", (text + "\n").encode())
 
-    def _send(self, status: int, content_type: str, body: bytes, *, no_store: bool = False) -> None:
+    def _send(self, status: int, content_type: str, body: bytes, *, no_store: bool = False,
+              extra_headers: dict[str, str] | None = None) -> None:
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             if no_store:
                 self.send_header("Cache-Control", "no-store")
+            for header, value in (extra_headers or {}).items():
+                self.send_header(header, value)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)

@@ -48,6 +48,8 @@ class BuildConfig:
     # None builds from scratch in a temporary folder. Neither changes the output.
     cache_dir: Path | None = None
     clean: bool = False  # ignore and replace the cache
+    # Set: build the live loader for a real account (widgetbuild/loader.py) instead of the widget's code.
+    loader_url: str | None = None
 
     @property
     def mode(self) -> str:

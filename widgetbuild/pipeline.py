@@ -18,6 +18,7 @@ from widgetbuild.errors import BuildError
 from widgetbuild.i18n import check_code_keys, load_locales
 from widgetbuild.images import make_logos, tour_images
 from widgetbuild.link import link
+from widgetbuild.loader import RECORD_FILE, loader_record, loader_script
 from widgetbuild.manifest import render_manifest, validate_manifest
 from widgetbuild.manifest import tour_images as manifest_tour_images
 from widgetbuild.minify import minify
@@ -40,6 +41,7 @@ class BuildResult:
     zip_path: Path
     files: dict[str, bytes]
     timings: dict[str, float] = field(default_factory=dict)
+    linked: str = ""  # script.js before minifying, with the linker's module markers (for the size map)
 
 
 def _timed(work: Callable[[], T]) -> tuple[T, float]:
@@ -111,7 +113,9 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
             return stage("link", lambda: link(target, ENTRY_MODULE, ENTRY_FUNCTION, config.dev),
                          lambda s: f"{len(s.encode()):,} bytes")
 
-        if config.cache_dir is not None:
+        if config.loader_url is not None:
+            script = stage("loader", lambda: loader_script(config.loader_url), lambda _: f"loads {config.loader_url}")
+        elif config.cache_dir is not None:
             (target, plan), seconds = _timed(lambda: transpile_incremental(config, config.cache_dir, config.clean))
             report("transpile", seconds, plan.describe(len(list(target.glob("*.js")))))
             script = linked(target)
@@ -119,12 +123,15 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
             with tempfile.TemporaryDirectory(prefix="asteriskng-build-") as staging:
                 script = linked(stage("transpile", lambda: transpile(config, Path(staging)),
                                       lambda t: f"{len(list(t.glob('*.js')))} modules"))
-        if not config.dev:
+        linked = script
+        if not config.dev and config.loader_url is None:
             script = stage("minify", lambda: minify(script), lambda s: f"{len(s.encode()):,} bytes")
         image_files, seconds = pending_images.result()
         report("images", seconds, f"{len(image_files)} files")
     files = {"manifest.json": _json_bytes(rendered), "script.js": script.encode("utf-8"), **image_files}
     files.update({f"i18n/{locale}.json": _json_bytes(tree) for locale, tree in trees.items()})
+    if config.loader_url is not None:
+        files[RECORD_FILE] = loader_record(config.loader_url)
 
     def archive() -> bytes:
         check_sizes(files)
@@ -136,4 +143,4 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
         return data
 
     stage("archive", archive, lambda data: f"{shown(config.zip_path)} ({len(data):,} bytes)")
-    return BuildResult(config.zip_path, files, timings)
+    return BuildResult(config.zip_path, files, timings, linked)
