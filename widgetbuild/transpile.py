@@ -34,11 +34,13 @@ def constants_module(config: BuildConfig, styles: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def staged_files(config: BuildConfig) -> dict[str, bytes]:
-    """The files of the staged copy: the checked sources and the generated constants module."""
+def staged_files(config: BuildConfig, check: bool = True) -> dict[str, bytes]:
+    """The files of the staged copy: the sources (checked against the Transcrypt rules unless not
+    ``check``) and the generated constants module."""
     if not (config.source_dir / f"{ENTRY_MODULE}.py").is_file():
         raise BuildError(config.source_dir / f"{ENTRY_MODULE}.py", "the widget's entry module is missing")
-    check_tree(config.source_dir, config.source_dir.parent)
+    if check:
+        check_tree(config.source_dir, config.source_dir.parent)
     files = source_files(config.source_dir)
     styles = load_styles(config.blank_dir / STYLESHEET)
     files[CONSTANTS_MODULE] = constants_module(config, styles).encode("utf-8")
@@ -96,12 +98,13 @@ def transpile_incremental(config: BuildConfig, cache_dir: Path, clean: bool = Fa
     Returns the ``__target__`` directory and what was retranspiled. The output is the same as
     :func:`transpile`'s for the same sources (``tests/build/test_incremental.py``).
     """
-    wanted = staged_files(config)
+    wanted = staged_files(config, check=False)
     cache = TranspileCache(cache_dir, config, config.source_dir.name)
     plan = cache.plan(wanted, clean)
-    if not plan.changed:
+    if not plan.changed:  # the same sources passed every check when they were transpiled
         return cache.target, plan
     try:
+        check_tree(config.source_dir, config.source_dir.parent)
         check_imports(cache.staged, Path(config.source_dir.name))
         _run_transcrypt(config, cache.staged, [sys.executable, str(_MAKE_SCRIPT), "-n"])
     except BaseException:

@@ -178,3 +178,14 @@ def test_clean_replaces_the_cache(project_copy: ProjectCopy, prod_widget: BuiltW
     builder.incremental(project_copy.config)
     builder.assert_same(dataclasses.replace(project_copy.config, clean=True), "full: --clean",
                         prod_widget.zip_path.read_bytes())
+
+
+def test_the_transcrypt_rules_are_checked_on_every_changed_source(project_copy: ProjectCopy) -> None:
+    from widgetbuild.errors import BuildError
+
+    builder = Builder(project_copy)
+    builder.incremental(project_copy.config)
+    backoff = project_copy.source / "core" / "backoff.py"
+    backoff.write_text(backoff.read_text(encoding="utf-8") + '\n\nLABEL = f"{MAX_DELAY_MS}"\n', encoding="utf-8")
+    with pytest.raises(BuildError, match="f-string"):
+        builder.incremental(project_copy.config)
