@@ -17,7 +17,6 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
 from click.core import ParameterSource
@@ -192,13 +191,10 @@ def _check_backend_url(ctx: click.Context, param: click.Parameter, value: str | 
     """An http(s) URL with a host, checked when serve starts rather than at the first proxied request."""
     if value is None:
         return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise click.BadParameter(f"{value!r} is not an http:// or https:// URL with a host")
     try:
-        parts.port  # noqa: B018 - reading it validates the port
-    except ValueError as error:
-        raise click.BadParameter(f"{value!r}: {error}") from None
+        cfg.check_http_url("--backend-url", value)
+    except BuildError as error:
+        raise click.BadParameter(error.problem) from None
     return value
 
 

@@ -6,6 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import SplitResult, urlsplit
 
 from widgetbuild.errors import BuildError
 from widgetbuild.paths import PROJECT_ROOT
@@ -111,3 +112,15 @@ def check_range(option: str, value: int, highest: int) -> int:
     if not 1 <= value <= highest:
         raise BuildError(option, f"must be from 1 to {highest}, got {value}")
     return value
+
+
+def check_http_url(option: str, url: str) -> SplitResult:
+    """The parts of ``url`` if it is an ``http(s)://`` URL with a host and a valid port."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BuildError(option, f"{url!r} is not an http:// or https:// URL with a host")
+    try:
+        parts.port  # noqa: B018 - reading it validates the port
+    except ValueError as error:
+        raise BuildError(option, f"{url!r}: {error}") from None
+    return parts

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from widgetbuild.config import check_http_url
 from widgetbuild.errors import BuildError
 
 DEFAULT_DEV_URL = "http://localhost:8800"
@@ -23,13 +23,7 @@ _TEMPLATE = Path(__file__).with_name("loader.js")
 
 def check_dev_url(url: str) -> str:
     """``url`` without a trailing slash, if it is an http(s) URL with a host and nothing after the port."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BuildError("--dev-url", f"{url!r} is not an http:// or https:// URL with a host")
-    try:
-        parts.port  # noqa: B018 - reading it validates the port
-    except ValueError as error:
-        raise BuildError("--dev-url", f"{url!r}: {error}") from None
+    parts = check_http_url("--dev-url", url)
     if parts.query or parts.fragment or parts.username or parts.password:
         raise BuildError("--dev-url", f"{url!r}: give only the scheme, host and port of serve")
     return url.rstrip("/")

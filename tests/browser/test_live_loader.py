@@ -12,7 +12,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -58,17 +57,6 @@ def _fetch(url: str) -> bytes | None:
         return None
 
 
-def _wait_for(condition: Callable[[], object], timeout: float, what: str) -> object:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
-
-
 class Serve:
     """``build.py serve`` in a child process, building from a copy of the sources."""
 
@@ -96,7 +84,6 @@ class Serve:
 def serve(tmp_path: Path) -> Iterator[Serve]:
     running = Serve(tmp_path)
     try:
-        _wait_for(running.script, SERVE_START_S, "serve's first build")
         yield running
     finally:
         running.stop()
@@ -109,6 +96,7 @@ def _lifecycle_returns(page: Page) -> list[object]:
 def test_the_loader_runs_serves_build_picks_up_edits_and_survives_a_stopped_serve(
         serve: Serve, tmp_path: Path, page: Page, page_errors: PageErrors, demo_backend: DemoBackend,
         make_sandbox: Callable[..., SandboxServer], open_sandbox: Callable[..., Page]) -> None:
+    wait_until(page, serve.script, SERVE_START_S, "serve's first build")
     loader = build(BuildConfig(dev=True, out_dir=tmp_path / "loader", loader_url=serve.dev_url))
     assert serve.dev_url.encode() in loader.files["loader.json"]
     sandbox = make_sandbox(loader.zip_path)
@@ -128,7 +116,8 @@ def test_the_loader_runs_serves_build_picks_up_edits_and_survives_a_stopped_serv
     script = serve.source / "script.py"
     script.write_text(script.read_text(encoding="utf-8") + f"\n__pragma__('js', '{{}}', \"{PROBE}\")\n",
                       encoding="utf-8")
-    _wait_for(lambda: PROBE.split(" = ")[0].encode() in (serve.script() or b""), REBUILD_S, "serve's rebuild")
+    wait_until(page, lambda: PROBE.split(" = ")[0].encode() in (serve.script() or b""), REBUILD_S,
+               "serve's rebuild")
     open_sandbox(sandbox=sandbox)
     wait_until(page, lambda: page.evaluate("window.asngLoaderProbe") == "edited", what="the edited module")
 
