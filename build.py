@@ -13,11 +13,11 @@ import sys
 if not ((3, 11) <= sys.version_info[:2] < (3, 14)):
     sys.exit(f"build.py needs Python 3.11 to 3.13 (Transcrypt 3.9.5); this is {sys.version.split()[0]}")
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
 from click.core import ParameterSource
@@ -25,8 +25,9 @@ from click.core import ParameterSource
 from sandbox.defaults import DEMO_USER_EMAIL, DEMO_USER_ID
 from widgetbuild import config as cfg
 from widgetbuild.errors import BuildError
+from widgetbuild.loader import DEFAULT_DEV_URL, check_dev_url
 from widgetbuild.paths import shown
-from widgetbuild.pipeline import BuildResult, build
+from widgetbuild.pipeline import CACHE_DIR_NAME, BuildResult, build
 from widgetbuild.platforms import DEFAULT_PLATFORM, PLATFORMS, check_locales
 
 
@@ -83,7 +84,9 @@ def _options(func: Callable[..., None]) -> Callable[..., None]:
         click.option("--min-length-internal-number", type=click.IntRange(1, cfg.MAX_MIN_LENGTH_INTERNAL_NUMBER),
                      default=cfg.DEFAULT_MIN_LENGTH_INTERNAL_NUMBER, show_default=True,
                      help="Characters to type before the panel's call button is enabled "
-                          "(MIN_LENGTH_INTERNAL_NUMBER).")
+                          "(MIN_LENGTH_INTERNAL_NUMBER)."),
+        click.option("--clean", is_flag=True,
+                     help="Rebuild from scratch, replacing the incremental build cache in <out-dir>/.cache/."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -92,7 +95,7 @@ def _options(func: Callable[..., None]) -> Callable[..., None]:
 
 def make_config(dev: bool, platform_code: str, locales: str | None, out_dir: Path, version: str,
                 force_version: bool, settings_field: str, notification_delay: int,
-                min_length_internal_number: int) -> cfg.BuildConfig:
+                min_length_internal_number: int, clean: bool = False) -> cfg.BuildConfig:
     """Validate the options into a :class:`BuildConfig`; exit 2 with the problem if one is bad."""
     try:
         return cfg.BuildConfig(
@@ -100,6 +103,8 @@ def make_config(dev: bool, platform_code: str, locales: str | None, out_dir: Pat
             platform_code=platform_code,
             locales=check_locales(PLATFORMS[platform_code], locales),
             out_dir=out_dir.resolve(),
+            cache_dir=out_dir.resolve() / CACHE_DIR_NAME,
+            clean=clean,
             version=cfg.check_version(version, force_version),
             settings_field=cfg.check_settings_field(settings_field),
             notification_delay=cfg.check_range("--notification-delay", notification_delay,
@@ -128,7 +133,10 @@ class _Cli(click.Group):
 
 
 def _reject_options_before_serve(ctx: click.Context) -> None:
-    """``build.py --version 2.0.0 serve`` would silently build 1.0.0: the options belong after ``serve``."""
+    """``build.py --version 2.0.0 serve`` would silently build 1.0.0: the options belong after the command."""
+    if ctx.invoked_subcommand == "loader" and ctx.params.get("prod"):
+        raise click.UsageError("'--prod loader' is refused: the live loader is a development tool, and a --prod "
+                               "build never contains loader code")
     given = [param.opts[0] for param in ctx.command.params
              if param.name != "debug" and ctx.get_parameter_source(param.name or "") != ParameterSource.DEFAULT]
     if given:
@@ -142,9 +150,11 @@ def _reject_options_before_serve(ctx: click.Context) -> None:
               help="Development build: readable script.js that logs every callback and request at debug "
                    "level; also leaves the unpacked archive in <out-dir>/widget/.")
 @click.option("--debug", is_flag=True, help="Show the Python traceback of an internal error.")
+@click.option("--sizes", is_flag=True,
+              help="After building, print the bytes (raw and gzip) each module adds to script.js, largest first.")
 @_options
 @click.pass_context
-def cli(ctx: click.Context, prod: bool, dev: bool, debug: bool, **options: object) -> None:
+def cli(ctx: click.Context, prod: bool, dev: bool, debug: bool, sizes: bool, **options: object) -> None:
     """Build widget.zip for amoCRM from widget_src/ (Python, via Transcrypt) and blank/.
 
     Stages: transpile, link (one AMD script.js), minify (--prod), i18n, manifest, images,
@@ -159,20 +169,44 @@ def cli(ctx: click.Context, prod: bool, dev: bool, debug: bool, **options: objec
     if prod == dev:
         raise click.UsageError("choose one of --prod (release) or --dev (development build)"
                                + (", not both" if prod else ""))
-    run_build(make_config(dev, **options))  # type: ignore[arg-type]
+    config = make_config(dev, **options)  # type: ignore[arg-type]
+    result = run_build(config)
+    if sizes:
+        from widgetbuild.size_map import format_size_map, size_map
+
+        click.echo(format_size_map(size_map(result.linked, not dev, config.source_dir), result.files["script.js"]))
+
+
+@cli.command()
+@click.option("--dev-url", default=DEFAULT_DEV_URL, show_default=True,
+              help="Where the developer's `build.py serve` runs, as the browser at the amoCRM account reaches it.")
+@_options
+def loader(dev_url: str, **options: object) -> None:
+    """Build <out-dir>/loader/widget.zip, a live loader for a real amoCRM account.
+
+    It has the manifest, locales and images of a --dev build, but its script.js loads the real
+    script.js from `build.py serve` at DEV_URL at every page load. Upload it once, run serve,
+    reload the amoCRM page after each change. Never for production: `--prod loader` is refused.
+    """
+    try:
+        url = check_dev_url(dev_url)
+    except BuildError as error:
+        raise click.BadParameter(error.problem, param_hint="--dev-url") from None
+    options["out_dir"] = Path(str(options["out_dir"])) / "loader"
+    config = dataclasses.replace(make_config(True, **options), loader_url=url)  # type: ignore[arg-type]
+    run_build(config)
+    click.echo(f"Upload {shown(config.zip_path)} to amoCRM once, then run `build.py serve` "
+               f"(reachable at {url}) and reload the amoCRM page after each change.")
 
 
 def _check_backend_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """An http(s) URL with a host, checked when serve starts rather than at the first proxied request."""
     if value is None:
         return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise click.BadParameter(f"{value!r} is not an http:// or https:// URL with a host")
     try:
-        parts.port  # noqa: B018 - reading it validates the port
-    except ValueError as error:
-        raise click.BadParameter(f"{value!r}: {error}") from None
+        cfg.check_http_url("--backend-url", value)
+    except BuildError as error:
+        raise click.BadParameter(error.problem) from None
     return value
 
 

@@ -31,6 +31,12 @@ from sandbox.options import SandboxOptions
 
 # Control actions answer at once; a short cap keeps a wedged backend from hanging the strip.
 CONTROL_TIMEOUT = 5.0
+# The widget's files may be loaded by a page on another origin (the live loader in a real amoCRM
+# account): allowed from any origin, embeddable cross-origin. Only the archive's files, not the proxy.
+CROSS_ORIGIN_HEADERS = {"Access-Control-Allow-Origin": "*", "Cross-Origin-Resource-Policy": "cross-origin"}
+# Chrome's Private/Local Network Access preflight: a public page may read from loopback.
+PREFLIGHT_HEADERS = {"Access-Control-Allow-Methods": "GET", "Access-Control-Allow-Headers": "*",
+                     "Access-Control-Allow-Private-Network": "true", "Access-Control-Max-Age": "600"}
 
 
 class SandboxServer:
@@ -152,6 +158,14 @@ class _Handler(BaseHandler):
         else:
             self.send_text(404, f"not found: {path}")
 
+    def do_OPTIONS(self) -> None:
+        """The preflight a browser may send before a public page reads the widget's files from loopback."""
+        path = urllib.parse.urlsplit(self.path).path
+        if path.startswith("/widget/"):
+            self.send(204, b"", "text/plain", headers={**CROSS_ORIGIN_HEADERS, **PREFLIGHT_HEADERS})
+        else:
+            self.send_text(404, f"not found: {path}")
+
     def do_POST(self) -> None:
         try:
             path, query = self.split_url()
@@ -204,8 +218,9 @@ class _Handler(BaseHandler):
         if data is None:
             self.send_text(404, f"not in the widget archive: {name}")
             return
-        # Never cached: the serve command rebuilds the archive under the same URLs.
-        self.send(200, data, _content_type(name))
+        # Never cached: the serve command rebuilds the archive under the same URLs. Readable from any
+        # origin: the live loader (build.py loader) loads script.js from an amoCRM account's page.
+        self.send(200, data, _content_type(name), headers=CROSS_ORIGIN_HEADERS)
 
     def _send_file(self, root: Path, rel: str) -> None:
         target = (root / urllib.parse.unquote(rel)).resolve()

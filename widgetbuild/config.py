@@ -6,6 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import SplitResult, urlsplit
 
 from widgetbuild.errors import BuildError
 from widgetbuild.paths import PROJECT_ROOT
@@ -45,6 +46,12 @@ class BuildConfig:
     out_dir: Path = PROJECT_ROOT / "build"
     source_dir: Path = PROJECT_ROOT / "widget_src"
     blank_dir: Path = PROJECT_ROOT / "blank"
+    # Where incremental builds keep Transcrypt's staging and the made images (build.py: <out-dir>/.cache);
+    # None builds from scratch in a temporary folder. Neither changes the output.
+    cache_dir: Path | None = None
+    clean: bool = False  # ignore and replace the cache
+    # Set: build the live loader for a real account (widgetbuild/loader.py) instead of the widget's code.
+    loader_url: str | None = None
     platform_code: str = DEFAULT_PLATFORM
     # The locales to ship (a subset of the platform's, in its order); empty: all of the platform's.
     locales: tuple[str, ...] = ()
@@ -119,3 +126,15 @@ def check_range(option: str, value: int, highest: int) -> int:
     if not 1 <= value <= highest:
         raise BuildError(option, f"must be from 1 to {highest}, got {value}")
     return value
+
+
+def check_http_url(option: str, url: str) -> SplitResult:
+    """The parts of ``url`` if it is an ``http(s)://`` URL with a host and a valid port."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BuildError(option, f"{url!r} is not an http:// or https:// URL with a host")
+    try:
+        parts.port  # noqa: B018 - reading it validates the port
+    except ValueError as error:
+        raise BuildError(option, f"{url!r}: {error}") from None
+    return parts

@@ -12,19 +12,23 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from widgetbuild.archive import check_sizes, zip_bytes
+from widgetbuild.build_cache import cached_files, source_files
 from widgetbuild.config import BuildConfig
 from widgetbuild.errors import BuildError
 from widgetbuild.i18n import check_code_keys, load_locales, select_locales
 from widgetbuild.images import make_logos, tour_images
 from widgetbuild.link import link
+from widgetbuild.loader import RECORD_FILE, loader_record, loader_script
 from widgetbuild.manifest import render_manifest, validate_manifest
 from widgetbuild.manifest import tour_images as manifest_tour_images
 from widgetbuild.minify import minify
 from widgetbuild.output import check_out_dir, publish
 from widgetbuild.paths import shown
-from widgetbuild.transpile import ENTRY_MODULE, transpile
+from widgetbuild.transpile import ENTRY_MODULE, transpile, transpile_incremental
 
 ENTRY_FUNCTION = "make_callbacks"
+# build.py keeps the incremental build cache here, inside the output folder.
+CACHE_DIR_NAME = ".cache"
 
 T = TypeVar("T")
 Progress = Callable[[str, float, str], None]
@@ -37,6 +41,7 @@ class BuildResult:
     zip_path: Path
     files: dict[str, bytes]
     timings: dict[str, float] = field(default_factory=dict)
+    linked: str = ""  # script.js before minifying, with the linker's module markers (for the size map)
 
 
 def _timed(work: Callable[[], T]) -> tuple[T, float]:
@@ -47,6 +52,10 @@ def _timed(work: Callable[[], T]) -> tuple[T, float]:
 
 def _json_bytes(tree: Any) -> bytes:
     return (json.dumps(tree, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _files_if_dir(root: Path) -> dict[str, bytes]:
+    return source_files(root) if root.is_dir() else {}
 
 
 def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
@@ -87,23 +96,44 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
 
     rendered = stage("manifest", manifest, lambda m: f"version {m['widget']['version']}")
 
-    def images() -> dict[str, bytes]:
+    def make_images() -> dict[str, bytes]:
         return {**make_logos(blank / "images"), **tour_images(blank / "tour", manifest_tour_images(rendered))}
+
+    def images() -> dict[str, bytes]:
+        if config.cache_dir is None:
+            return make_images()
+        inputs = {f"images/{name}": data for name, data in _files_if_dir(blank / "images").items()}
+        inputs.update({f"tour/{name}": data for name, data in _files_if_dir(blank / "tour").items()})
+        inputs["tour list"] = json.dumps(manifest_tour_images(rendered)).encode()
+        inputs["make"] = Path(make_logos.__code__.co_filename).read_bytes()  # a changed image maker invalidates
+        return cached_files(config.cache_dir / "images.zip", inputs, make_images)
 
     # Pillow releases the GIL and Transcrypt runs in its own process: images overlap the transpile.
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending_images = pool.submit(_timed, images)
-        with tempfile.TemporaryDirectory(prefix="asteriskng-build-") as staging:
-            target = stage("transpile", lambda: transpile(config, Path(staging)),
-                           lambda t: f"{len(list(t.glob('*.js')))} modules")
-            script = stage("link", lambda: link(target, ENTRY_MODULE, ENTRY_FUNCTION, config.dev),
-                           lambda s: f"{len(s.encode()):,} bytes")
-        if not config.dev:
+        def linked(target: Path) -> str:
+            return stage("link", lambda: link(target, ENTRY_MODULE, ENTRY_FUNCTION, config.dev),
+                         lambda s: f"{len(s.encode()):,} bytes")
+
+        if config.loader_url is not None:
+            script = stage("loader", lambda: loader_script(config.loader_url), lambda _: f"loads {config.loader_url}")
+        elif config.cache_dir is not None:
+            (target, plan), seconds = _timed(lambda: transpile_incremental(config, config.cache_dir, config.clean))
+            report("transpile", seconds, plan.describe(len(list(target.glob("*.js")))))
+            script = linked(target)
+        else:
+            with tempfile.TemporaryDirectory(prefix="asteriskng-build-") as staging:
+                script = linked(stage("transpile", lambda: transpile(config, Path(staging)),
+                                      lambda t: f"{len(list(t.glob('*.js')))} modules"))
+        linked = script
+        if not config.dev and config.loader_url is None:
             script = stage("minify", lambda: minify(script), lambda s: f"{len(s.encode()):,} bytes")
         image_files, seconds = pending_images.result()
         report("images", seconds, f"{len(image_files)} files")
     files = {"manifest.json": _json_bytes(rendered), "script.js": script.encode("utf-8"), **image_files}
     files.update({f"i18n/{locale}.json": _json_bytes(tree) for locale, tree in trees.items()})
+    if config.loader_url is not None:
+        files[RECORD_FILE] = loader_record(config.loader_url)
 
     def archive() -> bytes:
         check_sizes(files)
@@ -115,4 +145,4 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
         return data
 
     stage("archive", archive, lambda data: f"{shown(config.zip_path)} ({len(data):,} bytes)")
-    return BuildResult(config.zip_path, files, timings)
+    return BuildResult(config.zip_path, files, timings, linked)

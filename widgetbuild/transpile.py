@@ -7,11 +7,11 @@ the widget as real Python values; the source tree is never written to.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from widgetbuild.build_cache import Plan, TranspileCache, source_files
 from widgetbuild.config import BuildConfig
 from widgetbuild.errors import BuildError
 from widgetbuild.imports import check_imports
@@ -21,6 +21,7 @@ from widgetbuild.styles import load_styles
 ENTRY_MODULE = "script"
 CONSTANTS_MODULE = "build_constants.py"
 STYLESHEET = "widget.css"
+_MAKE_SCRIPT = Path(__file__).with_name("transcrypt_make.py")
 # "File '<path>', line N, namely:" is how Transcrypt points at the offending file (last one wins).
 _TRANSCRYPT_WHERE = re.compile(r"File '([^']+)', line (\d+)")
 
@@ -33,15 +34,25 @@ def constants_module(config: BuildConfig, styles: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def stage_sources(config: BuildConfig, staging: Path) -> Path:
-    """Copy the widget sources into ``staging`` and write the constants module there."""
+def staged_files(config: BuildConfig, check: bool = True) -> dict[str, bytes]:
+    """The files of the staged copy: the sources (checked against the Transcrypt rules unless not
+    ``check``) and the generated constants module."""
     if not (config.source_dir / f"{ENTRY_MODULE}.py").is_file():
         raise BuildError(config.source_dir / f"{ENTRY_MODULE}.py", "the widget's entry module is missing")
-    check_tree(config.source_dir, config.source_dir.parent)
-    target = staging / "widget_src"
-    shutil.copytree(config.source_dir, target, ignore=shutil.ignore_patterns("__pycache__", "__target__"))
+    if check:
+        check_tree(config.source_dir, config.source_dir.parent)
+    files = source_files(config.source_dir)
     styles = load_styles(config.blank_dir / STYLESHEET)
-    (target / CONSTANTS_MODULE).write_text(constants_module(config, styles), encoding="utf-8")
+    files[CONSTANTS_MODULE] = constants_module(config, styles).encode("utf-8")
+    return files
+
+
+def stage_sources(config: BuildConfig, staging: Path) -> Path:
+    """Copy the widget sources into ``staging`` and write the constants module there."""
+    target = staging / "widget_src"
+    for name, data in staged_files(config).items():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_bytes(data)
     # Checked in the staged copy: only there does the generated constants module exist.
     check_imports(target, Path(config.source_dir.name))
     return target
@@ -63,10 +74,7 @@ def _explain_failure(output: str, staged: Path, config: BuildConfig) -> BuildErr
     return BuildError(config.source_dir, f"Transcrypt failed:\n{tail}")
 
 
-def transpile(config: BuildConfig, staging: Path) -> Path:
-    """Stage and transpile the widget; return Transcrypt's ``__target__`` directory."""
-    staged = stage_sources(config, staging)
-    command = [sys.executable, "-m", "transcrypt", "-b", "-n"]
+def _run_transcrypt(config: BuildConfig, staged: Path, command: list[str]) -> None:
     if config.dev:
         command += ["-s", "DEBUG"]
     command.append(f"{ENTRY_MODULE}.py")
@@ -75,4 +83,32 @@ def transpile(config: BuildConfig, staging: Path) -> Path:
     # Transcrypt exits 0 after some internal crashes (it prints a traceback and carries on).
     if result.returncode != 0 or "Traceback (most recent call last)" in output or "Error while compiling" in output:
         raise _explain_failure(output, staged, config)
+
+
+def transpile(config: BuildConfig, staging: Path) -> Path:
+    """Stage and transpile the whole widget from scratch; return Transcrypt's ``__target__`` directory."""
+    staged = stage_sources(config, staging)
+    _run_transcrypt(config, staged, [sys.executable, "-m", "transcrypt", "-b", "-n"])
     return staged / "__target__"
+
+
+def transpile_incremental(config: BuildConfig, cache_dir: Path, clean: bool = False) -> tuple[Path, Plan]:
+    """Transpile in the cached staging copy, retranspiling only the changed modules.
+
+    Returns the ``__target__`` directory and what was retranspiled. The output is the same as
+    :func:`transpile`'s for the same sources (``tests/build/test_incremental.py``).
+    """
+    wanted = staged_files(config, check=False)
+    cache = TranspileCache(cache_dir, config, config.source_dir.name)
+    plan = cache.plan(wanted, clean)
+    if not plan.changed:  # the same sources passed every check when they were transpiled
+        return cache.target, plan
+    try:
+        check_tree(config.source_dir, config.source_dir.parent)
+        check_imports(cache.staged, Path(config.source_dir.name))
+        _run_transcrypt(config, cache.staged, [sys.executable, str(_MAKE_SCRIPT), "-n"])
+    except BaseException:
+        cache.fail()
+        raise
+    cache.settle(wanted)
+    return cache.target, plan

@@ -234,7 +234,7 @@ def test_cli_builds_another_major_with_force(tmp_path: Path) -> None:
     stages = stage_lines(result.stdout)
     assert [line.split()[0] for line in stages] == DEV_STAGES
     details = {line.split()[0]: line.split(" s  ", 1)[1] for line in stages}
-    assert re.fullmatch(r"\d+ modules", details["transpile"])
+    assert re.fullmatch(r"\d+ modules \(full: no cache\)", details["transpile"])
     assert re.fullmatch(r"[\d,]+ bytes", details["link"])
     assert details["i18n"] == "ru, en"
     assert details["manifest"] == "version 2.0.0"
@@ -299,8 +299,9 @@ def test_cli_usage_errors_exit_2_before_building(tmp_path: Path, args: list[str]
 def test_cli_help_documents_every_option() -> None:
     result = invoke("--help")
     assert result.exit_code == 0
-    documented = ["--prod", "--dev", "--debug", "--platform", "--locales", "--out-dir", "--version", "--force-version", "--settings-field",
-                  "--notification-delay", "--min-length-internal-number", "--help"]
+    documented = ["--prod", "--dev", "--debug", "--platform", "--locales", "--out-dir", "--version",
+                  "--force-version", "--settings-field", "--notification-delay", "--min-length-internal-number",
+                  "--clean", "--sizes", "--help"]
     for option in documented:
         assert re.search(rf"(^|[\s,]){re.escape(option)}(?![\w-])", result.stdout, re.MULTILINE), option
     declared = {opt for param in build_cli.cli.params for opt in param.opts if opt.startswith("--")}
