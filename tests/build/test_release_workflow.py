@@ -55,15 +55,16 @@ def test_every_action_is_pinned_by_a_full_commit_sha() -> None:
         assert re.fullmatch(r"[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}", action), action
 
 
-def test_ci_runs_the_readme_test_command_in_debian_and_publishes_the_prod_zip() -> None:
+def test_ci_runs_the_readme_test_command_in_debian_and_publishes_both_prod_zips() -> None:
     text = WORKFLOW.read_text(encoding="utf-8")
     assert "container: debian:" in text
     assert "run: bash scripts/test.sh\n" in text
     assert "build.py \"${args[@]}\"" in text and "args=(--prod)" in text
-    assert "path: build/widget.zip" in text
+    assert "build.py \"${args[@]}\" --platform kommo" in text
+    assert "build/widget.zip\n" in text and "build/widget-kommo.zip\n" in text
     # A v* tag: the version comes from the tag, and the zip goes to a release of that tag.
     assert 'tags: ["v*"]' in text
     assert '--version "${GITHUB_REF_NAME#v}"' in text
-    assert "gh release create \"$GITHUB_REF_NAME\" widget.zip" in text
+    assert "gh release create \"$GITHUB_REF_NAME\" widget.zip widget-kommo.zip" in text
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "bash scripts/test.sh" in readme
