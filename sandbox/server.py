@@ -11,6 +11,8 @@ Routes (all on one origin, like amoCRM serving both the page and the widget's fi
   needs no CORS from the backend
 * ``GET /static/<path>``         host page assets; ``GET /vendor/<path>`` RequireJS and jQuery
 * ``GET /widget/<path>``         files from the archive, never cached
+* ``/api/v4/...``                the emulated amoCRM REST API v4 (contacts, notes, tasks), and
+  ``/sandbox/amocrm-api/{faults,state,reset}`` its control (see :mod:`sandbox.amocrm_api`)
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from sandbox import proxy
+from sandbox.amocrm_api import API_PREFIX, CONTROL_PREFIX, AmoApi
 from sandbox.archive import ArchiveError, WidgetArchive
 from sandbox.demo_backend.phonebook import Phonebook
 from sandbox.host_page import HOST_DIR, PLATFORMS, VENDOR_DIR, build_config, control_url_for, render_page
@@ -65,6 +68,7 @@ class SandboxServer:
         self.options = options or SandboxOptions()
         self.contacts = (phonebook or Phonebook()).contacts
         self.stats = proxy.ProxyStats()
+        self.amo_api = AmoApi(self.contacts, self.options.user.id)
         self._httpd: _Httpd | None = None
         self._thread: threading.Thread | None = None
 
@@ -141,7 +145,9 @@ class _Handler(BaseHandler):
         except ValueError as exc:
             self.send_text(400, f"bad query: {exc}")
             return
-        if path in ("/", "/index.html"):
+        if path.startswith((API_PREFIX, CONTROL_PREFIX)):
+            self._amo_api(path, query, b"")
+        elif path in ("/", "/index.html"):
             self.send(200, render_page(self._config(query)), "text/html; charset=utf-8")
         elif path == "/sandbox/config.json":
             self.send_json(200, self._config(query))
@@ -176,7 +182,9 @@ class _Handler(BaseHandler):
         if body is None:
             self.send_text(413, "request body missing length or too large")
             return
-        if path == "/proxy":
+        if path.startswith((API_PREFIX, CONTROL_PREFIX)):
+            self._amo_api(path, query, body)
+        elif path == "/proxy":
             self._proxy(query, body)
         elif path.startswith("/sandbox/control/"):
             self._relay_control(path[len("/sandbox/control/") :], body)
@@ -200,6 +208,15 @@ class _Handler(BaseHandler):
             # reads the stats right after its callback ran never sees a stale in-flight count.
             app.stats.end(result)
         self.send(result.status, result.body, result.content_type)
+
+    def _amo_api(self, path: str, query: dict[str, list[str]], body: bytes) -> None:
+        api = self.server.app.amo_api
+        status, headers, answer = api.handle(self.command, path, query, self.headers, body)
+        if answer is None:  # the "drop" fault: close the connection without a word
+            self.close_connection = True
+            return
+        content_type = headers.pop("Content-Type", "application/json")
+        self.send(status, answer, content_type, headers=headers)
 
     def _relay_control(self, action: str, body: bytes) -> None:
         app = self.server.app

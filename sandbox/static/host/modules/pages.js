@@ -73,6 +73,10 @@ define(['sandbox/core', 'sandbox/settings', 'sandbox/amocrm_global'], function (
     var feed = el('div', 'sandbox-feed');
     feed.appendChild(el('div', 'sandbox-feed__title', 'Feed'));
     feed.appendChild(el('div', 'sandbox-feed__item', 'Contact created by ' + cfg.user.name));
+    // Notes and tasks the widget created through the emulated REST API (sandbox/amocrm_api.py).
+    var entries = el('div', 'sandbox-feed__entries');
+    entries.id = 'sandbox-feed-entries';
+    feed.appendChild(entries);
     left.appendChild(feed);
     card.appendChild(left);
     // amoCRM's right-hand widget column; widgets that render a card block put it here.
@@ -81,7 +85,46 @@ define(['sandbox/core', 'sandbox/settings', 'sandbox/amocrm_global'], function (
     side.appendChild(el('div', 'sandbox-card__widgets-title', 'Widgets'));
     card.appendChild(side);
     root.appendChild(card);
+    refreshFeed();
   }
+
+  function feedEntry(kind, item) {
+    var text = kind === 'task'
+      ? 'Task: ' + item.text + ' (due ' + new Date(item.complete_till * 1000).toLocaleString() + ')'
+      : 'Note: ' + (item.params && item.params.text);
+    var node = el('div', 'sandbox-feed__item sandbox-feed__item--' + kind, text);
+    node.setAttribute('data-feed-id', item.id);
+    return node;
+  }
+
+  /** Re-read the card contact's notes and tasks from the emulated API; resolves once rendered. */
+  function refreshFeed() {
+    var box = document.getElementById('sandbox-feed-entries');
+    if (!box || !CARD) { return Promise.resolve(false); }
+    box.setAttribute('data-feed-state', 'loading');
+    return fetch('/sandbox/amocrm-api/state', {cache: 'no-store'}).then(function (res) {
+      if (!res.ok) { throw new Error('amoCRM API state: HTTP ' + res.status); }
+      return res.json();
+    }).then(function (state) {
+      var items = state.notes.filter(function (n) { return n.entity_id === CARD.id; })
+        .map(function (n) { return {kind: 'note', item: n}; })
+        .concat(state.tasks.filter(function (t) {
+          return t.entity_type === 'contacts' && t.entity_id === CARD.id;
+        }).map(function (t) { return {kind: 'task', item: t}; }));
+      // One id counter for every entity: ids order the feed in time.
+      items.sort(function (a, b) { return a.item.id - b.item.id; });
+      while (box.firstChild) { box.removeChild(box.firstChild); }
+      items.forEach(function (e) { box.appendChild(feedEntry(e.kind, e.item)); });
+      box.setAttribute('data-feed-state', 'ready');
+      return true;
+    }, function (err) {
+      box.setAttribute('data-feed-state', 'error');
+      box.textContent = 'Feed unavailable: ' + err.message;
+      return false;
+    });
+  }
+
+  sb.refreshFeed = refreshFeed;
 
   function renderListPage(root) {
     root.appendChild(el('h1', 'sandbox-page-title', 'Contacts'));
@@ -141,5 +184,5 @@ define(['sandbox/core', 'sandbox/settings', 'sandbox/amocrm_global'], function (
     APP.widgets.system.area = page.area;
   }
 
-  return {show: show, widgetName: widgetName, widgetLogo: widgetLogo};
+  return {show: show, widgetName: widgetName, widgetLogo: widgetLogo, refreshFeed: refreshFeed};
 });
