@@ -64,13 +64,15 @@ class _OutDir(click.Path):
 def _options(func: Callable[..., None]) -> Callable[..., None]:
     """The build options shared by the build itself and ``serve``."""
     options = [
-        click.option("--platform", "platform_code", type=click.Choice(sorted(PLATFORMS)), default=DEFAULT_PLATFORM,
-                     show_default=True,
-                     help="amocrm: ru and en, archive widget.zip; kommo: en, es and pt, archive widget-kommo.zip."),
+        click.option("--platform", "platform_code", type=click.Choice(sorted(PLATFORMS)),
+                     default=DEFAULT_PLATFORM, show_default=True,
+                     help="amocrm: ru and en, archive widget.zip; "
+                          "kommo: en, es and pt, archive widget-kommo.zip."),
         click.option("--locales", default=None,
                      help="Ship only these of the platform's locales, comma-separated (e.g. en,es)."),
         click.option("--out-dir", type=_OutDir(), default=cfg.PROJECT_ROOT / "build",
-                     show_default="build", help="Where the archive (and, with --dev, the unpacked tree) is written."),
+                     show_default="build",
+                     help="Where the archive (and, with --dev, the unpacked tree) is written."),
         click.option("--version", "version", default=cfg.DEFAULT_VERSION, show_default=True,
                      help="Widget version for the manifest and the request headers. Backends reject a major "
                           "other than 1 (status 409), so that needs --force-version."),
@@ -80,13 +82,16 @@ def _options(func: Callable[..., None]) -> Callable[..., None]:
                           "(SETTINGS_FIELD). Keep the default to keep existing installations' settings."),
         click.option("--notification-delay", type=click.IntRange(1, cfg.MAX_NOTIFICATION_DELAY),
                      default=cfg.DEFAULT_NOTIFICATION_DELAY, show_default=True,
-                     help="Seconds between two 'server not responding' notifications (NOTIFICATION_DELAY)."),
-        click.option("--min-length-internal-number", type=click.IntRange(1, cfg.MAX_MIN_LENGTH_INTERNAL_NUMBER),
+                     help="Seconds between two 'server not responding' notifications "
+                          "(NOTIFICATION_DELAY)."),
+        click.option("--min-length-internal-number",
+                     type=click.IntRange(1, cfg.MAX_MIN_LENGTH_INTERNAL_NUMBER),
                      default=cfg.DEFAULT_MIN_LENGTH_INTERNAL_NUMBER, show_default=True,
                      help="Characters to type before the panel's call button is enabled "
                           "(MIN_LENGTH_INTERNAL_NUMBER)."),
         click.option("--clean", is_flag=True,
-                     help="Rebuild from scratch, replacing the incremental build cache in <out-dir>/.cache/."),
+                     help="Rebuild from scratch, replacing the incremental build cache in "
+                          "<out-dir>/.cache/."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -109,7 +114,8 @@ def make_config(dev: bool, platform_code: str, locales: str | None, out_dir: Pat
             settings_field=cfg.check_settings_field(settings_field),
             notification_delay=cfg.check_range("--notification-delay", notification_delay,
                                                cfg.MAX_NOTIFICATION_DELAY),
-            min_length_internal_number=cfg.check_range("--min-length-internal-number", min_length_internal_number,
+            min_length_internal_number=cfg.check_range("--min-length-internal-number",
+                                                       min_length_internal_number,
                                                        cfg.MAX_MIN_LENGTH_INTERNAL_NUMBER),
         )
     except BuildError as error:
@@ -127,7 +133,8 @@ class _Cli(click.Group):
         except Exception as error:
             if ctx.params.get("debug"):
                 raise
-            click.secho(f"Internal error (a bug in the build, not in your input): {type(error).__name__}: {error}. "
+            click.secho("Internal error (a bug in the build, not in your input): "
+                        f"{type(error).__name__}: {error}. "
                         "Run again with --debug to see the traceback.", fg="red", err=True)
             ctx.exit(1)
 
@@ -135,10 +142,11 @@ class _Cli(click.Group):
 def _reject_options_before_serve(ctx: click.Context) -> None:
     """``build.py --version 2.0.0 serve`` would silently build 1.0.0: the options belong after the command."""
     if ctx.invoked_subcommand == "loader" and ctx.params.get("prod"):
-        raise click.UsageError("'--prod loader' is refused: the live loader is a development tool, and a --prod "
-                               "build never contains loader code")
+        raise click.UsageError("'--prod loader' is refused: the live loader is a development tool, "
+                               "and a --prod build never contains loader code")
     given = [param.opts[0] for param in ctx.command.params
-             if param.name != "debug" and ctx.get_parameter_source(param.name or "") != ParameterSource.DEFAULT]
+             if param.name != "debug"
+             and ctx.get_parameter_source(param.name or "") != ParameterSource.DEFAULT]
     if given:
         raise click.UsageError(f"{', '.join(given)} before '{ctx.invoked_subcommand}' would be ignored: "
                                f"put the options after it ({ctx.info_name} {ctx.invoked_subcommand} --help)")
@@ -151,7 +159,8 @@ def _reject_options_before_serve(ctx: click.Context) -> None:
                    "level; also leaves the unpacked archive in <out-dir>/widget/.")
 @click.option("--debug", is_flag=True, help="Show the Python traceback of an internal error.")
 @click.option("--sizes", is_flag=True,
-              help="After building, print the bytes (raw and gzip) each module adds to script.js, largest first.")
+              help="After building, print the bytes (raw and gzip) each module adds to script.js, "
+                   "largest first.")
 @_options
 @click.pass_context
 def cli(ctx: click.Context, prod: bool, dev: bool, debug: bool, sizes: bool, **options: object) -> None:
@@ -174,12 +183,14 @@ def cli(ctx: click.Context, prod: bool, dev: bool, debug: bool, sizes: bool, **o
     if sizes:
         from widgetbuild.size_map import format_size_map, size_map
 
-        click.echo(format_size_map(size_map(result.linked, not dev, config.source_dir), result.files["script.js"]))
+        click.echo(format_size_map(size_map(result.linked, not dev, config.source_dir),
+                                   result.files["script.js"]))
 
 
 @cli.command()
 @click.option("--dev-url", default=DEFAULT_DEV_URL, show_default=True,
-              help="Where the developer's `build.py serve` runs, as the browser at the amoCRM account reaches it.")
+              help="Where the developer's `build.py serve` runs, "
+                   "as the browser at the amoCRM account reaches it.")
 @_options
 def loader(dev_url: str, **options: object) -> None:
     """Build <out-dir>/loader/widget.zip, a live loader for a real amoCRM account.
@@ -211,7 +222,8 @@ def _check_backend_url(ctx: click.Context, param: click.Parameter, value: str | 
 
 
 @cli.command()
-@click.option("--port", type=click.IntRange(0, 65535), default=8800, show_default=True, help="Port of the sandbox page (0: any free port).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8800, show_default=True,
+              help="Port of the sandbox page (0: any free port).")
 @click.option("--backend-url", default=None, callback=_check_backend_url,
               help="URL of a real AsteriskNG server to proxy to. Default: an embedded demo backend.")
 @click.option("--user-id", type=int, default=DEMO_USER_ID, show_default=True,
@@ -276,7 +288,8 @@ def _rebuild_on_changes(config: cfg.BuildConfig) -> None:
 
     click.echo(f"Watching {config.source_dir.name}/ and {config.blank_dir.name}/. Press Ctrl-C to stop.")
     for changes in watch(config.source_dir, config.blank_dir,
-                         watch_filter=lambda change, path: "__pycache__" not in path and "__target__" not in path):
+                         watch_filter=lambda change, path: ("__pycache__" not in path
+                                                            and "__target__" not in path)):
         click.echo(f"{len(changes)} file(s) changed: rebuilding")
         try:
             build(config, _print_stage)

@@ -48,12 +48,13 @@ class Project:
     def __init__(self, root: Path) -> None:
         self.root = root
         for name in ("widget_src", "blank"):
-            shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__", "__target__"))
+            shutil.copytree(ROOT / name, root / name,
+                            ignore=shutil.ignore_patterns("__pycache__", "__target__"))
         self.edits = 0
 
     def build(self, out: Path, *args: str) -> float:
-        code = BUILD.format(root=str(ROOT), source=str(self.root / "widget_src"), blank=str(self.root / "blank"),
-                            args=[*args, "--out-dir", str(out)])
+        code = BUILD.format(root=str(ROOT), source=str(self.root / "widget_src"),
+                            blank=str(self.root / "blank"), args=[*args, "--out-dir", str(out)])
         started = time.perf_counter()
         subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, cwd=self.root)
         return time.perf_counter() - started
@@ -61,7 +62,8 @@ class Project:
     def edit_one_module(self) -> None:
         self.edits += 1
         path = self.root / "widget_src" / "core" / "backoff.py"
-        path.write_text(path.read_text(encoding="utf-8") + f"\nBENCHMARK_EDIT = {self.edits}\n", encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8") + f"\nBENCHMARK_EDIT = {self.edits}\n",
+                        encoding="utf-8")
 
 
 def timings(project: Project, out_root: Path, runs: int, *flags: str) -> tuple[float, float, float]:
@@ -80,7 +82,8 @@ def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     lines = [" | ".join(h.ljust(w) for h, w in zip(header, widths)), "+".join("-" * (w + 2) for w in widths)]
     for row in rows:
-        lines.append(" | ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        lines.append(" | ".join(str(c).rjust(w) if i else str(c).ljust(w)
+                                for i, (c, w) in enumerate(zip(row, widths))))
     return "\n".join(lines)
 
 

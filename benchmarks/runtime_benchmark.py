@@ -32,8 +32,8 @@ from sandbox.run import start_sandbox
 from widgetbuild.config import BuildConfig
 from widgetbuild.pipeline import build
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 USER = DEMO_USER_ID
 CHANGE_GAP_MS = 300
 
@@ -90,11 +90,13 @@ def measure(page: Page, backend, changes: int, idle_seconds: float) -> dict[str,
     results: dict[str, str] = {}
     metrics = page.context.new_cdp_session(page)
     metrics.send("Performance.enable")
-    heap = {m["name"]: m["value"] for m in metrics.send("Performance.getMetrics")["metrics"]}["JSHeapUsedSize"]
+    page_metrics = {m["name"]: m["value"] for m in metrics.send("Performance.getMetrics")["metrics"]}
+    heap = page_metrics["JSHeapUsedSize"]
     results["JS heap after load"] = f"{heap / 1e6:.1f} MB"
 
     page.click(".asng-dial__input")
-    searches = [page.evaluate(SEARCH_JS, text) for text in ["Ив", "An", "791", "Пет", "Ro", "74", "Ма", "Ol", "7", "Се"]]
+    searches = [page.evaluate(SEARCH_JS, text)
+                for text in ["Ив", "An", "791", "Пет", "Ro", "74", "Ма", "Ol", "7", "Се"]]
     results["keystroke -> results (median)"] = f"{statistics.median(searches):.0f} ms"
     page.keyboard.press("Escape")
 
@@ -136,7 +138,8 @@ def run_archive(browser, archive: Path, changes: int, idle_seconds: float) -> di
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("archives", nargs="*", type=Path, help="widget.zip files to compare (default: build one)")
+    parser.add_argument("archives", nargs="*", type=Path,
+                        help="widget.zip files to compare (default: build one)")
     parser.add_argument("--changes", type=int, default=200, help="status changes to time")
     parser.add_argument("--idle-seconds", type=float, default=60.0, help="how long to count idle requests")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
@@ -157,7 +160,8 @@ def main() -> None:
     print(" | ".join(h.ljust(w) for h, w in zip(header, widths)))
     print("-+-".join("-" * w for w in widths))
     for row in rows:
-        print(" | ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        print(" | ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                         for i, (c, w) in enumerate(zip(row, widths))))
 
 
 if __name__ == "__main__":

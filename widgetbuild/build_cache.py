@@ -172,7 +172,9 @@ class TranspileCache:
         write_atomically(self.root / STATE_FILE, json.dumps(record, indent=1, sort_keys=True).encode())
 
 
-def cached_files(path: Path, inputs: dict[str, bytes], make: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
+def cached_files(
+    path: Path, inputs: dict[str, bytes], make: Callable[[], dict[str, bytes]]
+) -> dict[str, bytes]:
     """``make()``'s files, reused from the zip at ``path`` while ``inputs`` are the same.
 
     The zip holds the key of its inputs; a zip that is unreadable, fails its checksums or was

@@ -13,7 +13,9 @@ from widgetbuild.paths import PROJECT_ROOT
 from widgetbuild.platforms import DEFAULT_PLATFORM, PLATFORMS, Platform
 
 # The widget's version is the project's: one number, in pyproject.toml.
-DEFAULT_VERSION: str = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+DEFAULT_VERSION: str = tomllib.loads(
+    (PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8")
+)["project"]["version"]
 DEFAULT_SETTINGS_FIELD = "jsonSettings"
 DEFAULT_NOTIFICATION_DELAY = 300
 DEFAULT_MIN_LENGTH_INTERNAL_NUMBER = 3
@@ -99,12 +101,14 @@ def check_version(version: str, force: bool = False) -> str:
     """
     match = _VERSION_RE.fullmatch(version)
     if not match:
-        raise BuildError("--version", f"{version!r} is not a version of the form MAJOR.MINOR.PATCH (e.g. 1.0.0)")
+        raise BuildError("--version",
+                         f"{version!r} is not a version of the form MAJOR.MINOR.PATCH (e.g. 1.0.0)")
     if int(match.group(1)) != SUPPORTED_MAJOR and not force:
         raise BuildError(
             "--version",
             f"{version} has major version {match.group(1)}; the AsteriskNG backends answer 409 "
-            f"(incompatible version) to any major but {SUPPORTED_MAJOR}. Pass --force-version to build it anyway.",
+            f"(incompatible version) to any major but {SUPPORTED_MAJOR}. "
+            "Pass --force-version to build it anyway.",
         )
     return version
 
@@ -116,8 +120,9 @@ def check_settings_field(name: str) -> str:
     if len(name) > MAX_FIELD_LENGTH:
         raise BuildError("--settings-field", f"is {len(name)} characters long; at most {MAX_FIELD_LENGTH}")
     if name.startswith("__") or name in _OBJECT_MEMBERS:
-        raise BuildError("--settings-field", f"{name!r} is a member of every JavaScript object (or a dunder): "
-                                             "choose another name")
+        raise BuildError("--settings-field",
+                         f"{name!r} is a member of every JavaScript object (or a dunder): "
+                         "choose another name")
     return name
 
 

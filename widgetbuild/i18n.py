@@ -43,7 +43,8 @@ def load_locales(i18n_dir: Path, context: dict[str, Any]) -> dict[str, Any]:
     for locale, flat in flats.items():
         for key in sorted(every_key - set(flat)):
             others = ", ".join(sorted(o for o in flats if key in flats[o]))
-            problems.append(f"{shown(i18n_dir / (locale + '.json'))}: missing key {key!r} (present in {others})")
+            problems.append(f"{shown(i18n_dir / (locale + '.json'))}: missing key {key!r} "
+                            f"(present in {others})")
     if problems:
         raise BuildError(i18n_dir, "locale files differ in their keys:\n  " + "\n  ".join(problems))
     return trees
@@ -58,7 +59,8 @@ def _calls_outside_wrapper(tree: ast.AST) -> list[ast.Call]:
             return
         if isinstance(node, ast.Call):
             func = node.func
-            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            name = (func.id if isinstance(func, ast.Name)
+                    else func.attr if isinstance(func, ast.Attribute) else None)
             if name in I18N_CALLS and node.args:
                 calls.append(node)
         for child in ast.iter_child_nodes(node):
@@ -81,7 +83,8 @@ def code_keys(source_dir: Path) -> dict[str, tuple[Path, int]]:
             argument = call.args[0]
             if not (isinstance(argument, ast.Constant) and isinstance(argument.value, str)):
                 name = call.func.id if isinstance(call.func, ast.Name) else call.func.attr
-                raise BuildError(path, f"{name}() needs a string literal key so the build can check it", call.lineno)
+                raise BuildError(path, f"{name}() needs a string literal key so the build can check it",
+                                 call.lineno)
             keys.setdefault(argument.value, (path, call.lineno))
     return keys
 
@@ -102,5 +105,6 @@ def select_locales(trees: dict[str, Any], shipped: tuple[str, ...], i18n_dir: Pa
     """The locale trees to ship, in ``shipped``'s order; a shipped locale needs its file."""
     missing = [locale for locale in shipped if locale not in trees]
     if missing:
-        raise BuildError(i18n_dir, f"no locale file for {', '.join(missing)} ({', '.join(m + '.json' for m in missing)})")
+        raise BuildError(i18n_dir, f"no locale file for {', '.join(missing)} "
+                                   f"({', '.join(m + '.json' for m in missing)})")
     return {locale: trees[locale] for locale in shipped}

@@ -38,7 +38,8 @@ def open_image(path: Path) -> Image.Image:
     except Image.DecompressionBombError:
         # Pillow refuses to decode more pixels than its limit: a tiny file can claim gigabytes.
         raise BuildError(path, f"the image has more than {Image.MAX_IMAGE_PIXELS * 2:,} pixels (Pillow's "
-                               "decompression-bomb limit): use a master of a few thousand pixels a side") from None
+                               "decompression-bomb limit): "
+                               "use a master of a few thousand pixels a side") from None
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise BuildError(path, f"cannot decode the image ({error})") from None
 
@@ -86,7 +87,8 @@ def fit_tour_image(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         if len(data) <= limit:
             return data
         scale -= 0.1
-    raise BuildError(path, f"cannot fit under {limit:,} bytes even at half size: use a simpler or smaller image")
+    raise BuildError(path, f"cannot fit under {limit:,} bytes even at half size: "
+                           "use a simpler or smaller image")
 
 
 def tour_images(tour_dir: Path, names: list[str]) -> dict[str, bytes]:

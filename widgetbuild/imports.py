@@ -110,8 +110,9 @@ def _check_one(tree: _Tree, importer: str, item: Import) -> list[str]:
         if top in transcrypt_modules():
             return []
         if top in sys.stdlib_module_names:
-            raise BuildError(where, f"module {item.module!r} is Python's standard library, which is not available "
-                                    f"in the browser (Transcrypt provides {', '.join(_usable_modules())})",
+            raise BuildError(where, f"module {item.module!r} is Python's standard library, "
+                                    "which is not available in the browser "
+                                    f"(Transcrypt provides {', '.join(_usable_modules())})",
                              item.line)
         raise BuildError(where, f"no module {item.module!r} in {tree.display_root.as_posix()} "
                                 f"(imported at {where}:{item.line})", item.line)
@@ -120,7 +121,8 @@ def _check_one(tree: _Tree, importer: str, item: Import) -> list[str]:
         if f"{item.module}.{name}" in tree.files:
             continue  # a submodule: Transcrypt imports it as a module
         if name != "*" and name not in _top_level_names(tree.tree(item.module)):
-            raise BuildError(where, f"module {item.module!r} ({tree.display(item.module)}) has no name {name!r}",
+            raise BuildError(where,
+                             f"module {item.module!r} ({tree.display(item.module)}) has no name {name!r}",
                              item.line)
         named.append(item.module)
     return named
@@ -151,9 +153,9 @@ def _check_cycles(tree: _Tree, edges: dict[str, list[tuple[str, int]]]) -> None:
         for target, line in edges[module]:
             if state.get(target) == "active":
                 cycle = " -> ".join(path[path.index(target):] + [target])
-                raise BuildError(tree.display(module), f"import cycle of 'from … import' statements: {cycle}; "
-                                                       "import the module itself (import x) or move the shared "
-                                                       "code", line)
+                raise BuildError(tree.display(module),
+                                 f"import cycle of 'from … import' statements: {cycle}; "
+                                 "import the module itself (import x) or move the shared code", line)
             if target not in state:
                 visit(target)
         path.pop()

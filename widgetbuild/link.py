@@ -78,7 +78,8 @@ def parse_module(name: str, path: Path) -> Module:
             for local, exported in _split_names(match.group(1), path, lineno):
                 module.exports[exported] = local
         elif line.startswith(("import ", "import{", "export ", "export{", "export*")):
-            raise BuildError(path, f"unknown import/export form (the linker refuses to guess): {line[:120]}", lineno)
+            raise BuildError(path, f"unknown import/export form (the linker refuses to guess): {line[:120]}",
+                             lineno)
         else:
             module.body.append(line)
     return module
@@ -93,7 +94,8 @@ def _patch_runtime(module: Module, path: Path) -> None:
     """
     anchor = "function __setproperty__ (anObject, name, descriptor) {"
     if anchor not in module.body:
-        raise BuildError(path, "the Transcrypt runtime changed: __setproperty__ not found (the linker expects 3.9.5)")
+        raise BuildError(path, "the Transcrypt runtime changed: __setproperty__ not found "
+                               "(the linker expects 3.9.5)")
     module.body.insert(module.body.index(anchor) + 1, "    descriptor.configurable = true;")
 
 
@@ -167,7 +169,8 @@ def _references(body: str) -> set[str]:
 
 # Top-level definitions without side effects: the only statements the linker may drop.
 _PURE_DEFINITION = re.compile(
-    rf"^(?:(?:async\s+)?function\*?\s*({_IDENT})\s*\(|var ({_IDENT}) = (?:(?:async\s+)?function\b|__class__ \())"
+    rf"^(?:(?:async\s+)?function\*?\s*({_IDENT})\s*\("
+    rf"|var ({_IDENT}) = (?:(?:async\s+)?function\b|__class__ \())"
 )
 
 
@@ -224,7 +227,8 @@ def _drop_unused(module: Module, wanted: set[str] | None) -> None:
         for index in definitions[name]:
             pending += [n for n in _references("\n".join(statements[index])) if n in definitions]
     dropped = {index for name, indexes in definitions.items() if name not in kept for index in indexes}
-    module.body = [line for index, statement in enumerate(statements) if index not in dropped for line in statement]
+    module.body = [line for index, statement in enumerate(statements) if index not in dropped
+                   for line in statement]
     module.exports = {exp: local for exp, local in module.exports.items()
                       if exp in wanted and (local in kept or local not in definitions)}
 
@@ -239,8 +243,10 @@ def _module_js(module: Module) -> str:
             header.append(f"var {local} = {_ns(source)}.{exported};")
     for source, local in module.namespace_imports:
         header.append(f"var {local} = {_ns(source)};")
-    getters = ", ".join(f"{exp}: function () {{ return {loc}; }}" for exp, loc in sorted(module.exports.items()))
-    lines = [f"// ---- module {module.name}", "(function () {", f"__export__ ({_ns(module.name)}, {{{getters}}});"]
+    getters = ", ".join(f"{exp}: function () {{ return {loc}; }}"
+                        for exp, loc in sorted(module.exports.items()))
+    lines = [f"// ---- module {module.name}", "(function () {",
+             f"__export__ ({_ns(module.name)}, {{{getters}}});"]
     lines += header + [body, "}) ();"]
     return "\n".join(lines)
 

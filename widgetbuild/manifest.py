@@ -77,7 +77,8 @@ def _validate_tour(tour: Any, path: Path, locales: dict[str, Any], tour_dir: Pat
     """The tour: an object with its text and, per declared locale, a list of images the archive holds."""
     _require(isinstance(tour, dict), path, "'tour' must be an object")
     _require(tour.get("is_tour") is True, path, "tour.is_tour must be true")
-    _require(isinstance(tour.get("tour_description"), str), path, "tour.tour_description is required (a text key)")
+    _require(isinstance(tour.get("tour_description"), str), path,
+             "tour.tour_description is required (a text key)")
     images_by_locale = tour.get("tour_images", {})
     _require(isinstance(images_by_locale, dict), path,
              "tour.tour_images must be an object: locale -> list of image paths")

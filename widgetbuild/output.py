@@ -21,7 +21,8 @@ def check_out_dir(config: BuildConfig) -> None:
     out = config.out_dir
     for inputs in (config.source_dir, config.blank_dir):
         if out.is_relative_to(inputs):
-            raise BuildError(out, f"--out-dir is inside {shown(inputs)}: the build would write into its own inputs "
+            raise BuildError(out, f"--out-dir is inside {shown(inputs)}: "
+                                  "the build would write into its own inputs "
                                   "(and serve would rebuild on its own output forever)")
     if out.exists() and not out.is_dir():
         raise BuildError(out, "--out-dir is a file, not a folder")
@@ -35,7 +36,8 @@ def check_out_dir(config: BuildConfig) -> None:
         raise BuildError(config.zip_path, "is a folder where the build writes the archive: remove it")
     if config.dev and (config.unpacked_dir.exists() or config.unpacked_dir.is_symlink()) \
             and not config.unpacked_dir.is_dir():
-        raise BuildError(config.unpacked_dir, "is not a folder, but --dev writes the unpacked archive there: remove it")
+        raise BuildError(config.unpacked_dir,
+                         "is not a folder, but --dev writes the unpacked archive there: remove it")
 
 
 def _temporary_prefix(path: Path) -> str:
@@ -82,7 +84,9 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-def publish(zip_path: Path, data: bytes, tree_root: Path | None = None, files: dict[str, bytes] | None = None) -> None:
+def publish(
+    zip_path: Path, data: bytes, tree_root: Path | None = None, files: dict[str, bytes] | None = None
+) -> None:
     """Replace ``zip_path`` (and ``tree_root`` with ``files`` unpacked) so that a failure changes nothing.
 
     Everything is written to temporary names first; then the tree is swapped in (the old one
@@ -100,7 +104,8 @@ def publish(zip_path: Path, data: bytes, tree_root: Path | None = None, files: d
         if tree_root is not None:
             staged.append(_stage_tree(tree_root, files or {}))
             if tree_root.exists():
-                backup = Path(tempfile.mkdtemp(prefix=_temporary_prefix(tree_root), dir=tree_root.parent)) / "old"
+                backup = Path(tempfile.mkdtemp(prefix=_temporary_prefix(tree_root),
+                                               dir=tree_root.parent)) / "old"
                 tree_root.rename(backup)
             staged[1].rename(tree_root)
             installed = True

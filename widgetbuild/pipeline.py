@@ -105,7 +105,8 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
         inputs = {f"images/{name}": data for name, data in _files_if_dir(blank / "images").items()}
         inputs.update({f"tour/{name}": data for name, data in _files_if_dir(blank / "tour").items()})
         inputs["tour list"] = json.dumps(manifest_tour_images(rendered)).encode()
-        inputs["make"] = Path(make_logos.__code__.co_filename).read_bytes()  # a changed image maker invalidates
+        # A changed image maker invalidates.
+        inputs["make"] = Path(make_logos.__code__.co_filename).read_bytes()
         return cached_files(config.cache_dir / "images.zip", inputs, make_images)
 
     # Pillow releases the GIL and Transcrypt runs in its own process: images overlap the transpile.
@@ -116,9 +117,11 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
                          lambda s: f"{len(s.encode()):,} bytes")
 
         if config.loader_url is not None:
-            script = stage("loader", lambda: loader_script(config.loader_url), lambda _: f"loads {config.loader_url}")
+            script = stage("loader", lambda: loader_script(config.loader_url),
+                           lambda _: f"loads {config.loader_url}")
         elif config.cache_dir is not None:
-            (target, plan), seconds = _timed(lambda: transpile_incremental(config, config.cache_dir, config.clean))
+            (target, plan), seconds = _timed(
+                lambda: transpile_incremental(config, config.cache_dir, config.clean))
             report("transpile", seconds, plan.describe(len(list(target.glob("*.js")))))
             script = linked(target)
         else:
@@ -141,7 +144,8 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
         try:
             publish(config.zip_path, data, config.unpacked_dir if config.dev else None, files)
         except OSError as error:
-            raise BuildError(error.filename or config.out_dir, f"cannot write the output ({error.strerror})") from None
+            raise BuildError(error.filename or config.out_dir,
+                             f"cannot write the output ({error.strerror})") from None
         return data
 
     stage("archive", archive, lambda data: f"{shown(config.zip_path)} ({len(data):,} bytes)")

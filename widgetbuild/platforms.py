@@ -40,6 +40,7 @@ def check_locales(platform: Platform, requested: str | None) -> tuple[str, ...]:
         raise BuildError("--locales", f"name at least one of {platform.title}'s locales: {accepted}")
     foreign = [locale for locale in chosen if locale not in platform.locales]
     if foreign:
-        raise BuildError("--locales", f"{', '.join(foreign)}: {platform.title} widgets accept only {accepted}")
+        raise BuildError("--locales",
+                         f"{', '.join(foreign)}: {platform.title} widgets accept only {accepted}")
     # The platform's order, so the manifest and the archive do not depend on how the option was typed.
     return tuple(locale for locale in platform.locales if locale in chosen)

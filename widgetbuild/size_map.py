@@ -86,13 +86,15 @@ def size_map(linked: str, minified: bool, source_dir: Path) -> list[Share]:
 def format_size_map(shares: list[Share], script: bytes) -> str:
     """The table ``build.py --sizes`` prints, with the real ``script.js`` totals at the end."""
     rows = [(share.name + (" (Transcrypt runtime)" if share.name == RUNTIME_MODULE else ""), share.kind,
-             f"{share.raw:,}", f"{share.raw / max(len(script), 1):.1%}", f"{share.gzip:,}") for share in shares]
+             f"{share.raw:,}", f"{share.raw / max(len(script), 1):.1%}", f"{share.gzip:,}")
+            for share in shares]
     header = ("module", "kind", "raw B", "share", "gzip -9 alone B")
     total = ("script.js", "", f"{len(script):,}", "100.0%", f"{len(gzip.compress(script, 9, mtime=0)):,}")
     widths = [max(len(row[i]) for row in [header, *rows, total]) for i in range(len(header))]
 
     def line(row: tuple[str, ...]) -> str:
-        return "  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths)))
+        return "  ".join(cell.ljust(w) if i < 2 else cell.rjust(w)
+                         for i, (cell, w) in enumerate(zip(row, widths)))
 
     by_kind = {kind: sum(s.raw for s in shares if s.kind == kind) for kind in ("widget", "runtime", "linker")}
     summary = ", ".join(f"{kind} {raw:,} B" for kind, raw in by_kind.items())

@@ -19,7 +19,8 @@ from widgetbuild.errors import BuildError
 from widgetbuild.textfile import read_text
 
 # Transcrypt tries to transpile CPython's own stdlib for these and aborts.
-UNSUPPORTED_MODULES = {"__future__", "enum", "json", "abc", "functools", "collections", "dataclasses", "typing", "asyncio"}
+UNSUPPORTED_MODULES = {"__future__", "enum", "json", "abc", "functools", "collections", "dataclasses",
+                       "typing", "asyncio"}
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,8 @@ class _Checker(ast.NodeVisitor):
     def visit_BinOp(self, node: ast.BinOp) -> None:
         left = node.left
         if isinstance(node.op, ast.Mod) and (
-            isinstance(left, ast.JoinedStr) or (isinstance(left, ast.Constant) and isinstance(left.value, str))
+            isinstance(left, ast.JoinedStr)
+            or (isinstance(left, ast.Constant) and isinstance(left.value, str))
         ):
             self.report(node, "'%' string formatting gives NaN in Transcrypt: concatenate with + and str()")
         self.generic_visit(node)
@@ -115,22 +117,24 @@ class _Checker(ast.NodeVisitor):
         if isinstance(node.func, ast.Name) and node.func.id == "getattr" and len(node.args) == 3:
             self.report(node, "getattr's default is ignored by Transcrypt (returns None): use hasattr first")
         if isinstance(node.func, ast.Attribute) and node.func.attr == "format":
-            self.report(node, "str.format is String.prototype.format in the browser, which a host page may have "
-                              "replaced: concatenate with + and str()")
+            self.report(node, "str.format is String.prototype.format in the browser, "
+                              "which a host page may have replaced: concatenate with + and str()")
         if isinstance(node.func, ast.Name) and node.func.id == "isinstance" and len(node.args) == 2 and any(
                 isinstance(kind, ast.Name) and kind.id == "dict"
                 for kind in (node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]])):
             self.report(node, "isinstance(x, dict) is False for plain JavaScript objects (JSON): "
                               "use jscompat.is_object")
         if isinstance(node.func, ast.Name) and node.func.id == "print":
-            self.report(node, "print() writes into a host element id='__terminal__' if the page has one: use the logger")
+            self.report(node, "print() writes into a host element id='__terminal__' if the page has one: "
+                              "use the logger")
         self.generic_visit(node)
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         names = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type] if node.type else []
         for name in names:
             if isinstance(name, ast.Name) and name.id in {"Exception", "BaseException"}:
-                self.report(node, f"'except {name.id}' misses native JavaScript errors: catch AnyError from jscompat")
+                self.report(node, f"'except {name.id}' misses native JavaScript errors: "
+                                  "catch AnyError from jscompat")
         self.generic_visit(node)
 
     def visit_Compare(self, node: ast.Compare) -> None:
@@ -170,7 +174,8 @@ class _Checker(ast.NodeVisitor):
         if node.level:
             self.report(node, "relative imports are silently dropped by Transcrypt: import by the full name")
         elif (node.module or "").split(".")[0] in UNSUPPORTED_MODULES:
-            self.report(node, f"module {node.module!r} cannot be transpiled (put type-only imports in a skip pragma)")
+            self.report(node, f"module {node.module!r} cannot be transpiled "
+                              "(put type-only imports in a skip pragma)")
         self.generic_visit(node)
 
     def visit_Import(self, node: ast.Import) -> None:
@@ -193,7 +198,8 @@ class _Checker(ast.NodeVisitor):
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
         for statement in node.body:
             if isinstance(statement, ast.AnnAssign) and statement.value is None:
-                self.report(statement, "a class-body annotation without a value crashes Transcrypt: give it a value")
+                self.report(statement,
+                            "a class-body annotation without a value crashes Transcrypt: give it a value")
         self.generic_visit(node)
 
 

@@ -22,8 +22,8 @@ _COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 def _check_selectors(selectors: str, path: Path, line: int) -> None:
     for selector in (s.strip() for s in selectors.split(",")):
         if not _SCOPED.match(selector) or "~" in selector or "+" in selector:
-            raise BuildError(path, f"selector {selector!r} is not scoped under {PREFIX}* (or reaches siblings "
-                                   "with ~ or +): it would restyle amoCRM", line)
+            raise BuildError(path, f"selector {selector!r} is not scoped under {PREFIX}* "
+                                   "(or reaches siblings with ~ or +): it would restyle amoCRM", line)
 
 
 def _refuse_statement_at_rules(text: str, start: int, end: int, path: Path, whole: bool = False) -> None:
@@ -38,7 +38,8 @@ def _refuse_statement_at_rules(text: str, start: int, end: int, path: Path, whol
         stripped = part.lstrip()
         if stripped.startswith("@"):
             at = offset + len(part) - len(stripped)
-            raise BuildError(path, f"unsupported at-rule {stripped.split()[0]!r}", text.count("\n", 0, at) + 1)
+            raise BuildError(path, f"unsupported at-rule {stripped.split()[0]!r}",
+                             text.count("\n", 0, at) + 1)
         offset += len(part) + 1
 
 

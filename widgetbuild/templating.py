@@ -25,7 +25,8 @@ def render_json(path: Path, context: dict[str, Any]) -> Any:
     :class:`BuildError` naming the file (and the line where Jinja or JSON knows it).
     """
     source = read_text(path)
-    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                                     autoescape=False)
     environment.filters["json"] = _json_filter
     try:
         text = environment.from_string(source).render(**context)
@@ -36,4 +37,5 @@ def render_json(path: Path, context: dict[str, Any]) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise BuildError(path, f"invalid JSON after rendering: {error.msg} (column {error.colno})", error.lineno) from None
+        raise BuildError(path, f"invalid JSON after rendering: {error.msg} (column {error.colno})",
+                         error.lineno) from None

@@ -28,6 +28,7 @@ def read_text(path: Path, display: Path | str | None = None) -> str:
         raise BuildError(where, f"not UTF-8 text ({error.reason}: byte 0x{data[error.start]:02x}); "
                                 "save the file as UTF-8", line) from None
     if text.startswith(BOM):
-        raise BuildError(where, "starts with a byte-order mark (BOM, U+FEFF): save the file as UTF-8 without BOM "
+        raise BuildError(where, "starts with a byte-order mark (BOM, U+FEFF): "
+                                "save the file as UTF-8 without BOM "
                                 "(e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' FILE)", 1)
     return text

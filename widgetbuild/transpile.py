@@ -81,7 +81,8 @@ def _run_transcrypt(config: BuildConfig, staged: Path, command: list[str]) -> No
     result = subprocess.run(command, cwd=staged, capture_output=True, text=True, check=False)
     output = result.stdout + result.stderr
     # Transcrypt exits 0 after some internal crashes (it prints a traceback and carries on).
-    if result.returncode != 0 or "Traceback (most recent call last)" in output or "Error while compiling" in output:
+    if (result.returncode != 0 or "Traceback (most recent call last)" in output
+            or "Error while compiling" in output):
         raise _explain_failure(output, staged, config)
 
 

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sandbox.server import SandboxServer
+from tests.support.locale_text import text
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -34,15 +35,18 @@ AMOCRM_INPUT = "input[name=jsonSettings]"
 PING_DEADLINE_S = 3.0
 DEBOUNCE_S = 0.25
 
-RU = {
-    "connected": "Подключено",
-    "invalid_secret_key": "Неверный секретный ключ",
-    "incompatible_version": "Несовместимая версия сервера",
-    "not_available": "Сервер недоступен",
-    "unknown_error": "Неизвестная ошибка сервера",
-    "not_configured": "Не настроено",
-    "checking": "Проверка подключения…",
-}
+STATES = ("connected", "invalid_secret_key", "incompatible_version", "not_available", "unknown_error",
+          "not_configured", "checking")
+RU = {state: text("ru", "domain.amocrm.settings.status." + state) for state in STATES}
+
+
+def ru_setting(key: str) -> str:
+    """A Russian text of the settings page, from the locale file the build ships."""
+    return text("ru", "domain.amocrm.settings." + key)
+
+
+LABELS = [ru_setting("field." + key) for key in ("server_address", "secret_key", "show_panel_check",
+                                                  "enable_notification")]
 TONES = {
     "connected": "ok",
     "invalid_secret_key": "warning",
@@ -114,12 +118,11 @@ def test_the_form_replaces_amocrms_block(opened: Callable[..., Page], fresh_demo
     expect(page.locator(SHOW_PANEL)).to_be_checked()
     expect(page.locator(NOTIFICATION)).to_be_checked()
     # Every input has its <label for>; the status line is announced.
-    for label, selector in (("Адрес сервера", ADDRESS), ("Секретный ключ", KEY),
-                            ("Показывать панель", SHOW_PANEL), ("Включить уведомления", NOTIFICATION)):
+    for label, selector in zip(LABELS, (ADDRESS, KEY, SHOW_PANEL, NOTIFICATION), strict=True):
         expect(page.get_by_label(label, exact=True)).to_have_id(page.locator(selector).get_attribute("id"))
     expect(page.locator(STATUS)).to_have_attribute("aria-live", "polite")
     expect(page.locator(STATUS)).to_have_text(RU["connected"])
-    expect(page.locator(SAVE)).to_have_text("Сохранить")
+    expect(page.locator(SAVE)).to_have_text(ru_setting("save_button"))
     expect(page.locator(SAVE)).to_be_disabled()
     # The logo from the archive (amoCRM serves it under get_settings().path).
     logo = page.locator(".asng-settings__logo")
@@ -304,7 +307,7 @@ def test_an_address_that_is_not_a_url_gets_a_message_and_no_ping(opened: Callabl
     before = len(ping_posts(page))
     page.locator(ADDRESS).fill(address)
     message = page.locator(MESSAGE)
-    expect(message).to_have_text("Укажите полный адрес, начиная с https:// или http://")
+    expect(message).to_have_text(ru_setting("address_invalid"))
     expect(page.locator(ADDRESS)).to_have_attribute("aria-invalid", "true")
     assert page.locator(ADDRESS).get_attribute("aria-describedby") == message.get_attribute("id")
     expect_status(page, "not_configured")
@@ -345,17 +348,17 @@ def test_spaces_alone_change_nothing(opened: Callable[..., Page], fresh_demo_bac
 def test_show_and_hide_the_key(opened: Callable[..., Page]) -> None:
     page = opened()
     key, reveal = page.locator(KEY), page.locator(REVEAL)
-    expect(reveal).to_have_attribute("aria-label", "Показать ключ")
+    expect(reveal).to_have_attribute("aria-label", ru_setting("show_key"))
     expect(reveal).to_have_attribute("aria-pressed", "false")
     assert reveal.get_attribute("aria-controls") == key.get_attribute("id")
     reveal.click()
     expect(key).to_have_attribute("type", "text")
     expect(reveal).to_have_attribute("aria-pressed", "true")
-    expect(reveal).to_have_attribute("aria-label", "Скрыть ключ")
+    expect(reveal).to_have_attribute("aria-label", ru_setting("hide_key"))
     expect(key).to_have_value("AsteriskNG")
     reveal.click()
     expect(key).to_have_attribute("type", "password")
-    expect(reveal).to_have_attribute("aria-label", "Показать ключ")
+    expect(reveal).to_have_attribute("aria-label", ru_setting("show_key"))
 
 
 # --- saving -------------------------------------------------------------------------------------
@@ -577,10 +580,10 @@ def test_english_texts(make_sandbox: Callable[..., SandboxServer], sandbox_archi
 
 def test_russian_texts(opened: Callable[..., Page]) -> None:
     page = opened()
-    expect(page.locator(".asng-settings__legend")).to_have_text("Параметры")
-    for label in ("Адрес сервера", "Секретный ключ", "Показывать панель", "Включить уведомления"):
+    expect(page.locator(".asng-settings__legend")).to_have_text(ru_setting("options"))
+    for label in LABELS:
         expect(page.get_by_label(label, exact=True)).to_have_count(1)
-    expect(page.locator(SAVE)).to_have_text("Сохранить")
+    expect(page.locator(SAVE)).to_have_text(ru_setting("save_button"))
 
 
 # --- screenshots --------------------------------------------------------------------------------

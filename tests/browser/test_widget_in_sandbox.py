@@ -33,6 +33,7 @@ from playwright.sync_api import Page, expect
 from sandbox.defaults import DEMO_USER_ID
 from sandbox.demo_backend import DemoBackend
 from sandbox.server import SandboxServer
+from tests.support.locale_text import text
 from tests.support.waiting import wait_until
 from widgetbuild.config import BuildConfig
 from widgetbuild.pipeline import build
@@ -44,9 +45,17 @@ LONG_POLL_SECONDS = 1.0
 CARD_PHONE = "+79161000003"
 CARD_CONTACT = {"contact_name": "Александр Иванов", "contact_id": 10001, "contact_phone": "79161000003"}
 
-SERVER_ERROR_RU = {"header": "Ошибка сервера.", "text": "Сервер перестал отвечать на запросы."}
+SERVER_ERROR_RU = {"header": text("ru", "domain.amocrm.notification.not_available.header"),
+                   "text": text("ru", "domain.amocrm.notification.not_available.text")}
 SERVER_ERROR_EN = {"header": "Server error.", "text": "The server stopped responding to requests."}
-CALL_FAILED_RU = "Не удалось позвонить"
+
+
+def ru_error(code: str) -> str:
+    """The Russian text of an error, from the locale file the build ships."""
+    return text("ru", "domain.amocrm.errors." + code)
+
+
+CALL_FAILED_RU = text("ru", "domain.amocrm.notification.call_failed.header")
 
 MONITOR_WINDOW_MS = 5000
 PAUSE_AHEAD_MS = 250
@@ -285,17 +294,17 @@ def test_click2call_on_an_unconfigured_widget_tells_the_user(open_sandbox: Calla
     assert fresh_demo_backend.requests == []
     assert notifications(page) == [{"type": "show_message_error", "payload": {
         "header": CALL_FAILED_RU,
-        "text": f"{CARD_PHONE}: Виджет не настроен: укажите адрес сервера и ключ в настройках."}}]
+        "text": f"{CARD_PHONE}: " + ru_error("not_configured")}}]
 
 
 # --- 3. Click2Call failure -----------------------------------------------------------------------
 
 CALL_FAILURES = {
-    "status 401": (("status", 401), "Неверный секретный ключ."),
-    "secret key changed": (("secret_key", "a-new-key"), "Неверный секретный ключ."),
-    "method exception": (("exception", "NoSuchExtension"), "Сервер не смог выполнить команду. (NoSuchExtension)"),
-    "connection dropped": (("drop", None), "Сервер не отвечает."),
-    "not JSON": (("non_json", None), "Сервер прислал непонятный ответ."),
+    "status 401": (("status", 401), ru_error("invalid_secret_key")),
+    "secret key changed": (("secret_key", "a-new-key"), ru_error("invalid_secret_key")),
+    "method exception": (("exception", "NoSuchExtension"), ru_error("method_exception") + " (NoSuchExtension)"),
+    "connection dropped": (("drop", None), ru_error("not_responding")),
+    "not JSON": (("non_json", None), ru_error("invalid_response")),
 }
 
 
@@ -343,7 +352,7 @@ def test_a_refused_call_is_not_a_server_error(page: Page, open_sandbox: Callable
     page.wait_for_function(f"window.__sandbox.notifications.some(n => n.payload.header === {CALL_FAILED_RU!r})")
     assert [r.status_code for r in fresh_demo_backend.requests_for("originate")] == [200, 200]
     assert notifications(page, CALL_FAILED_RU)[0]["payload"]["text"] == (
-        f"{CARD_PHONE}: Сервер не смог выполнить команду. (AlreadyInConversation)")
+        f"{CARD_PHONE}: " + ru_error("method_exception") + " (AlreadyInConversation)")
     assert polls_in_flight(fresh_demo_backend) == 1
     clock.advance(MONITOR_WINDOW_MS, step=1000)
     assert notifications(page, SERVER_ERROR_RU["header"]) == []
@@ -728,7 +737,7 @@ def test_screenshot_of_the_sandbox(open_sandbox: Callable[..., Page], fresh_demo
     tray_item = page.locator("#sandbox-tray [data-type=show_message_error]")
     expect(tray_item).to_be_visible()
     expect(tray_item).to_contain_text(CALL_FAILED_RU)
-    expect(tray_item).to_contain_text(f"{CARD_PHONE}: Неверный секретный ключ.")
+    expect(tray_item).to_contain_text(f"{CARD_PHONE}: " + ru_error("invalid_secret_key"))
     expect(page.locator("#sandbox-controls")).to_be_visible()
     expect(page.locator("[data-sandbox-control=incoming_call]")).to_be_visible()
     expect(page.locator("body")).to_have_attribute("data-widget-state", "ready")

@@ -13,8 +13,8 @@ from widgetbuild.archive import MAX_FILE_BYTES, check_sizes, zip_bytes
 from widgetbuild.errors import BuildError
 from widgetbuild.output import publish, write_atomically
 
-FILES = {"script.js": b"define([], function () {});\n", "manifest.json": b"{}\n", "i18n/ru.json": "{\"a\": \"б\"}".encode(),
-         "images/logo.png": bytes(range(256)) * 4}
+FILES = {"script.js": b"define([], function () {});\n", "manifest.json": b"{}\n",
+         "i18n/ru.json": "{\"a\": \"б\"}".encode(), "images/logo.png": bytes(range(256)) * 4}
 
 
 def test_zip_bytes_is_deterministic_and_sorted_with_fixed_dates() -> None:
@@ -77,7 +77,8 @@ def test_check_sizes_names_every_file_over_300_kb() -> None:
     with pytest.raises(BuildError) as info:
         check_sizes(files)
     assert info.value.path == "images/tour_1_ru.png"
-    assert info.value.problem == ("exceeds amoCRM's 300 KB per-file limit: images/tour_1_ru.png (400,000 bytes), "
+    assert info.value.problem == ("exceeds amoCRM's 300 KB per-file limit: "
+                                  "images/tour_1_ru.png (400,000 bytes), "
                                   "images/tour_3_ru.png (307,201 bytes)")
 
 

@@ -93,7 +93,8 @@ def python_syntax_error(copy: ProjectCopy) -> Expected:
 
 def walrus(copy: ProjectCopy) -> Expected:
     line = append(copy.source / "core" / "server_monitor.py",
-                  "def _probe(items):\n    if (count := len(items)) > 1:\n        return count\n    return 0\n")
+                  "def _probe(items):\n    if (count := len(items)) > 1:\n"
+                  "        return count\n    return 0\n")
     return Expected("widget_src/core/server_monitor.py", line + 1, ("walrus operator",))
 
 
@@ -168,9 +169,10 @@ def tour_image_outside_the_archive(copy: ProjectCopy) -> Expected:
     text = template.read_text(encoding="utf-8")
     image = text[text.index('"/images/', text.index('"tour_images"')) + 1:]
     image = image[:image.index('"')]
-    template.write_text(text.replace(f'"{image}"', f'"/nowhere/{image.rsplit("/", 1)[1]}"', 1), encoding="utf-8")
-    return Expected(str(template), None, (f"tour image /nowhere/{image.rsplit('/', 1)[1]} is not where the archive "
-                                          "puts it",))
+    template.write_text(text.replace(f'"{image}"', f'"/nowhere/{image.rsplit("/", 1)[1]}"', 1),
+                        encoding="utf-8")
+    return Expected(str(template), None, (f"tour image /nowhere/{image.rsplit('/', 1)[1]} "
+                                          "is not where the archive puts it",))
 
 
 def missing_module(copy: ProjectCopy) -> Expected:
@@ -185,22 +187,23 @@ def missing_module(copy: ProjectCopy) -> Expected:
 def standard_library(copy: ProjectCopy) -> Expected:
     module = modules(copy)[0]
     line = append(module, "import os\n")
-    return Expected(display(copy, module), line, ("module 'os' is Python's standard library, which is not available "
-                                                  "in the browser",))
+    return Expected(display(copy, module), line, ("module 'os' is Python's standard library, "
+                                                  "which is not available in the browser",))
 
 
 def missing_name(copy: ProjectCopy) -> Expected:
     first, second = modules(copy)[:2]
     line = append(first, f"from {dotted(copy, second)} import no_such_name\n")
     return Expected(display(copy, first), line,
-                    (f"module '{dotted(copy, second)}' ({display(copy, second)}) has no name 'no_such_name'",))
+                    (f"module '{dotted(copy, second)}' ({display(copy, second)}) "
+                     "has no name 'no_such_name'",))
 
 
 def import_cycle(copy: ProjectCopy) -> Expected:
     package = modules(copy)[0].parent
     name = ".".join(package.relative_to(copy.source).parts)
-    (package / "asng_cycle_a.py").write_text(f"from {name}.asng_cycle_b import b\n\n\ndef a():\n    return b()\n",
-                                             encoding="utf-8")
+    (package / "asng_cycle_a.py").write_text(
+        f"from {name}.asng_cycle_b import b\n\n\ndef a():\n    return b()\n", encoding="utf-8")
     (package / "asng_cycle_b.py").write_text(f"x = 1\nfrom {name}.asng_cycle_a import a\n\n\ndef b():\n"
                                              "    return a\n", encoding="utf-8")
     return Expected(display(copy, package / "asng_cycle_b.py"), 2, (
@@ -284,9 +287,11 @@ def test_bad_input_fails_naming_file_and_problem_and_writes_no_archive(project_c
 def test_the_copy_holds_the_project_inputs(project_copy: ProjectCopy) -> None:
     """Without this, the failures above could come from a bad copy rather than from the breakage."""
     manifest = project_copy.blank / "manifest.json.j2"
-    assert manifest.read_text(encoding="utf-8") == (cfg.PROJECT_ROOT / "blank" / "manifest.json.j2").read_text(
-        encoding="utf-8")
-    assert sorted(p.relative_to(project_copy.source).as_posix() for p in project_copy.source.rglob("*.py")) == sorted(
+    original = cfg.PROJECT_ROOT / "blank" / "manifest.json.j2"
+    assert manifest.read_text(encoding="utf-8") == original.read_text(encoding="utf-8")
+    assert sorted(
+        p.relative_to(project_copy.source).as_posix() for p in project_copy.source.rglob("*.py")
+    ) == sorted(
         p.relative_to(cfg.PROJECT_ROOT / "widget_src").as_posix()
         for p in (cfg.PROJECT_ROOT / "widget_src").rglob("*.py") if "__target__" not in p.parts)
 

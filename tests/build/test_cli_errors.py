@@ -30,11 +30,13 @@ def invoke(*args: str) -> Result:
 
 
 @pytest.mark.parametrize(("out_dir", "problem"), [
-    ("/proc/asteriskng-x", "/proc/asteriskng-x: --out-dir cannot be created or written (No such file or directory)"),
-    (str(PROJECT_ROOT / "README.md" / "sub"), "README.md/sub: --out-dir cannot be created or written (Not a directory)"),
+    ("/proc/asteriskng-x",
+     "/proc/asteriskng-x: --out-dir cannot be created or written (No such file or directory)"),
+    (str(PROJECT_ROOT / "README.md" / "sub"),
+     "README.md/sub: --out-dir cannot be created or written (Not a directory)"),
     ("/dev/null", "/dev/null: --out-dir is a file, not a folder"),
-    (str(PROJECT_ROOT / "blank" / "out"), "blank/out: --out-dir is inside blank: the build would write into its own "
-                                          "inputs"),
+    (str(PROJECT_ROOT / "blank" / "out"),
+     "blank/out: --out-dir is inside blank: the build would write into its own inputs"),
     (str(PROJECT_ROOT / "widget_src"), "widget_src: --out-dir is inside widget_src"),
 ], ids=["proc", "under-a-file", "a-device", "inside-blank", "the-sources"])
 def test_an_unusable_out_dir_fails_before_building(monkeypatch: pytest.MonkeyPatch, out_dir: str,
@@ -57,8 +59,9 @@ def test_serve_refuses_an_out_dir_inside_the_sources(monkeypatch: pytest.MonkeyP
     assert result.stderr.startswith("Build failed: blank/sandbox: --out-dir is inside blank")
 
 
-def test_dev_with_a_file_where_the_tree_goes_leaves_everything_as_it_was(project_copy: ProjectCopy,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dev_with_a_file_where_the_tree_goes_leaves_everything_as_it_was(
+    project_copy: ProjectCopy, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = dataclasses.replace(project_copy.config, dev=True)
     config.out_dir.mkdir(parents=True)
     config.zip_path.write_bytes(OLD_ARCHIVE)
@@ -67,8 +70,8 @@ def test_dev_with_a_file_where_the_tree_goes_leaves_everything_as_it_was(project
         cfg.BuildConfig, source_dir=project_copy.source, blank_dir=project_copy.blank))
     result = invoke("--dev", "--out-dir", str(config.out_dir))
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[0] == (f"Build failed: {config.unpacked_dir}: is not a folder, but --dev writes "
-                                             "the unpacked archive there: remove it")
+    assert result.stderr.splitlines()[0] == (f"Build failed: {config.unpacked_dir}: is not a folder, "
+                                             "but --dev writes the unpacked archive there: remove it")
     assert config.zip_path.read_bytes() == OLD_ARCHIVE
     assert config.unpacked_dir.read_bytes() == b"a file"
     assert sorted(p.name for p in config.out_dir.iterdir()) == ["widget", "widget.zip"]
@@ -102,7 +105,8 @@ def _zip(path: Path, files: dict[str, bytes]) -> Path:
     (lambda tmp, busy: ["--archive", str(PROJECT_ROOT / "README.md")], 2,
      "error: {root}/README.md is not a zip archive (File is not a zip file)"),
     (lambda tmp, busy: ["--archive", str(_zip(tmp / "ok.zip", {"manifest.json": b"{}", "script.js": b""})),
-                        "--port", str(busy)], 1, "error: cannot start the sandbox: [Errno 98] Address already in use"),
+                        "--port", str(busy)],
+     1, "error: cannot start the sandbox: [Errno 98] Address already in use"),
 ], ids=["archive-without-script", "archive-not-a-zip", "port-in-use"])
 def test_serve_start_errors_are_one_message(tmp_path: Path, make: object, code: int, first_line: str) -> None:
     with socket.socket() as busy:

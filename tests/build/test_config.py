@@ -30,7 +30,8 @@ def test_defaults() -> None:
 
 def test_paths_and_mode() -> None:
     config = BuildConfig(dev=True, out_dir=Path("out"))
-    assert (config.mode, config.zip_path, config.unpacked_dir) == ("dev", Path("out/widget.zip"), Path("out/widget"))
+    assert (config.mode, config.zip_path, config.unpacked_dir) == (
+        "dev", Path("out/widget.zip"), Path("out/widget"))
 
 
 @pytest.mark.parametrize("version", ["1.0.0", "1.2.3", "1.10.200", "1.0.99"])
@@ -48,8 +49,8 @@ def test_other_majors_are_refused_unless_forced(version: str) -> None:
     assert check_version(version, force=True) == version
 
 
-@pytest.mark.parametrize("version", ["1.0", "1", "1.0.0.0", "v1.0.0", "1.0.0-beta", "01.0.0", "1.00.0", "1.0.a",
-                                     "", " 1.0.0", "1.0.0 ", "1..0"])
+@pytest.mark.parametrize("version", ["1.0", "1", "1.0.0.0", "v1.0.0", "1.0.0-beta", "01.0.0", "1.00.0",
+                                     "1.0.a", "", " 1.0.0", "1.0.0 ", "1..0"])
 @pytest.mark.parametrize("force", [False, True])
 def test_malformed_versions_are_refused_even_when_forced(version: str, force: bool) -> None:
     with pytest.raises(BuildError) as info:
@@ -100,7 +101,9 @@ def test_values_out_of_range_are_refused_naming_the_option(value: int) -> None:
     ("constructor", "member of every JavaScript object"),
     ("__x", "member of every JavaScript object"),
 ])
-def test_settings_fields_that_javascript_would_misread_or_too_long_are_refused(name: str, fragment: str) -> None:
+def test_settings_fields_that_javascript_would_misread_or_too_long_are_refused(
+    name: str, fragment: str
+) -> None:
     with pytest.raises(BuildError) as info:
         check_settings_field(name)
     assert fragment in info.value.problem

@@ -13,7 +13,8 @@ from tests.build.amocrm_rules import LOGO_SIZES as AMOCRM_LOGO_SIZES
 from widgetbuild.errors import BuildError
 from widgetbuild.images import LOGO_SIZES, MASTERS, fit_tour_image, make_logos, open_image, tour_images
 
-MASTER_SIZES = {"master_wide.png": (480, 168), "master_stacked.png": (400, 272), "master_square.png": (216, 216)}
+MASTER_SIZES = {"master_wide.png": (480, 168), "master_stacked.png": (400, 272),
+                "master_square.png": (216, 216)}
 
 
 def save(path: Path, image: Image.Image) -> Path:

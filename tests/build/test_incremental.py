@@ -62,13 +62,15 @@ def test_every_incremental_archive_is_byte_identical_to_a_clean_build(project_co
     builder.assert_same(config, "full: no cache")
     builder.assert_same(config, "(cached)")
 
-    _edit(source / "core" / "backoff.py", lambda text: text.replace("MAX_DELAY_MS = 30000", "MAX_DELAY_MS = 20000"))
+    _edit(source / "core" / "backoff.py",
+          lambda text: text.replace("MAX_DELAY_MS = 30000", "MAX_DELAY_MS = 20000"))
     builder.assert_same(config, "(1 retranspiled)")
 
     (source / "core" / "extra_delay.py").write_text('"""Added."""\n\nEXTRA_MS = 7\n', encoding="utf-8")
     _edit(source / "core" / "backoff.py", lambda text: text.replace(
         '"""How long to wait before polling a failing server again."""\n',
-        '"""How long to wait before polling a failing server again."""\n\nfrom core.extra_delay import EXTRA_MS\n'
+        '"""How long to wait before polling a failing server again."""\n\n'
+        'from core.extra_delay import EXTRA_MS\n'
     ).replace("self.initial_ms = initial_ms", "self.initial_ms = initial_ms + EXTRA_MS"))
     builder.assert_same(config, "full: modules added, removed or renamed")
 
@@ -80,12 +82,14 @@ def test_every_incremental_archive_is_byte_identical_to_a_clean_build(project_co
     builder.assert_same(other_constants, "full: no cache")
 
     (source / "core" / "more_delay.py").unlink()
-    _edit(source / "core" / "backoff.py", lambda text: text.replace("from core.more_delay import EXTRA_MS\n", "")
+    _edit(source / "core" / "backoff.py",
+          lambda text: text.replace("from core.more_delay import EXTRA_MS\n", "")
           .replace("initial_ms + EXTRA_MS", "initial_ms"))
     builder.assert_same(config, "full: modules added, removed or renamed")
     builder.assert_same(other_constants, "full: modules added, removed or renamed")
 
-    _edit(project_copy.blank / "widget.css", lambda text: text + "\n.asng-incremental-probe { color: red; }\n")
+    _edit(project_copy.blank / "widget.css",
+          lambda text: text + "\n.asng-incremental-probe { color: red; }\n")
     _edit(source / "app" / "session.py", lambda text: text + "\n\nSESSION_PROBE = 1\n")
     builder.assert_same(config, "(2 retranspiled)")
 
@@ -135,8 +139,9 @@ def _a_stray_target(cache: Path) -> None:
     (_foreign_record, "cache from another format or options"),
     (_a_stray_target, "targets differ from the record"),
 ])
-def test_a_corrupt_or_foreign_cache_is_rebuilt_never_trusted(project_copy: ProjectCopy, damage: Callable[[Path], None],
-                                                           reason: str, prod_widget: BuiltWidget) -> None:
+def test_a_corrupt_or_foreign_cache_is_rebuilt_never_trusted(
+    project_copy: ProjectCopy, damage: Callable[[Path], None], reason: str, prod_widget: BuiltWidget
+) -> None:
     builder = Builder(project_copy)
     builder.incremental(project_copy.config)
     damage(_transpile_cache(builder.cache_dir))
@@ -156,7 +161,9 @@ def test_damaged_cached_images_are_made_again(project_copy: ProjectCopy) -> None
     assert images.read_bytes() != bytes(data)
 
 
-def test_a_failed_build_is_not_remembered_as_good(project_copy: ProjectCopy, prod_widget: BuiltWidget) -> None:
+def test_a_failed_build_is_not_remembered_as_good(
+    project_copy: ProjectCopy, prod_widget: BuiltWidget
+) -> None:
     from widgetbuild.errors import BuildError
 
     builder = Builder(project_copy)
@@ -186,6 +193,7 @@ def test_the_transcrypt_rules_are_checked_on_every_changed_source(project_copy: 
     builder = Builder(project_copy)
     builder.incremental(project_copy.config)
     backoff = project_copy.source / "core" / "backoff.py"
-    backoff.write_text(backoff.read_text(encoding="utf-8") + '\n\nLABEL = f"{MAX_DELAY_MS}"\n', encoding="utf-8")
+    backoff.write_text(backoff.read_text(encoding="utf-8") + '\n\nLABEL = f"{MAX_DELAY_MS}"\n',
+                       encoding="utf-8")
     with pytest.raises(BuildError, match="f-string"):
         builder.incremental(project_copy.config)

@@ -1,4 +1,5 @@
-"""The linker (widgetbuild/link.py) on small hand-made modules in Transcrypt's output forms, run in QuickJS."""
+"""The linker (widgetbuild/link.py) on small hand-made modules in Transcrypt's output forms,
+run in QuickJS."""
 
 from __future__ import annotations
 
@@ -156,7 +157,8 @@ def test_a_cycle_through_named_imports_is_refused(tmp_path: Path) -> None:
 
 def test_importing_a_name_the_module_does_not_export_is_refused(tmp_path: Path) -> None:
     modules = {
-        "script": "import {helper, missing} from './lib.js';\nexport var make_callbacks = function (w) { return 1; };",
+        "script": ("import {helper, missing} from './lib.js';\n"
+                   "export var make_callbacks = function (w) { return 1; };"),
         "lib": LIB,
     }
     with pytest.raises(BuildError) as info:
@@ -177,8 +179,11 @@ def test_importing_a_name_the_module_does_not_export_is_refused(tmp_path: Path) 
         ("export {helper as};", "cannot read the name 'helper as'"),
     ],
 )
-def test_an_unknown_import_or_export_form_is_refused_with_its_line(tmp_path: Path, line: str, fragment: str) -> None:
-    entry = f"var __name__ = '__main__';\n{line}\nexport var make_callbacks = function (w) {{ return 1; }};"
+def test_an_unknown_import_or_export_form_is_refused_with_its_line(
+    tmp_path: Path, line: str, fragment: str
+) -> None:
+    entry = (f"var __name__ = '__main__';\n{line}\n"
+             "export var make_callbacks = function (w) { return 1; };")
     with pytest.raises(BuildError) as info:
         linked(tmp_path, {"script": entry, "lib": LIB})
     assert Path(info.value.path).name == "script.js"
@@ -238,7 +243,8 @@ def test_an_import_used_only_in_a_spread_is_kept(tmp_path: Path) -> None:
             import {count, py_items} from './lib.js';
             export var make_callbacks = function (w) { return count (...py_items); };
         """,
-        "lib": "export var py_items = [1, 2, 3];\nexport var count = function () { return arguments.length; };",
+        "lib": ("export var py_items = [1, 2, 3];\n"
+                "export var count = function () { return arguments.length; };"),
     }
     assert Page(linked(tmp_path, modules)).value("new Widget ().callbacks") == 3
 
@@ -275,15 +281,17 @@ def test_plain_assignments_to_prototypes_are_enumerable_without_the_linker() -> 
     """The premise of the next test: in plain JavaScript the additions show in for-in."""
     ctx = quickjs.Context()
     ctx.eval("Array.prototype.__extra__ = function () {};")
-    assert json.loads(ctx.eval("var k = []; for (var key in [1]) k.push (key); JSON.stringify (k)")) == ["0", "__extra__"]
+    assert json.loads(ctx.eval("var k = []; for (var key in [1]) k.push (key); JSON.stringify (k)")) == [
+        "0", "__extra__"]
 
 
 def test_prototype_additions_become_non_enumerable_after_load(tmp_path: Path) -> None:
     page = Page(linked(tmp_path, {"script": PROTOTYPE_CHANGES}))
     assert page.value("order") == ["patch"]
-    assert page.value("(function () { var k = []; for (var key in [1]) k.push (key); return k; }) ()") == ["0"]
-    assert page.value("(function () { var k = []; for (var key in Object ('a')) k.push (key); return k; }) ()") == [
-        "0"]
+    assert page.value("(function () { var k = []; for (var key in [1]) k.push (key); return k; })"
+                      " ()") == ["0"]
+    assert page.value("(function () { var k = []; for (var key in Object ('a')) k.push (key); return k; })"
+                      " ()") == ["0"]
     assert page.value("[1].__extra__ ()") == "extra"
     assert page.value("'a'.__extra__ ()") == "text"
 
@@ -297,12 +305,14 @@ def test_the_runtime_is_patched_so_its_getters_can_be_hidden(tmp_path: Path) -> 
         RUNTIME_MODULE: RUNTIME,
     }
     bundle = linked(tmp_path, modules)
-    assert "function __setproperty__ (anObject, name, descriptor) {\n    descriptor.configurable = true;" in bundle
+    assert ("function __setproperty__ (anObject, name, descriptor) {\n"
+            "    descriptor.configurable = true;") in bundle
     page = Page(bundle)
     assert page.value("new Widget ().callbacks") == [2, "hi!", 7]
-    assert page.value("(function () { var k = []; for (var key in Object ('a')) k.push (key); return k; }) ()") == [
-        "0"]
-    assert page.value("(function () { var k = []; for (var key in [1]) k.push (key); return k; }) ()") == ["0"]
+    assert page.value("(function () { var k = []; for (var key in Object ('a')) k.push (key); return k; })"
+                      " ()") == ["0"]
+    assert page.value("(function () { var k = []; for (var key in [1]) k.push (key); return k; })"
+                      " ()") == ["0"]
 
 
 def test_a_runtime_without_the_expected_setproperty_is_refused(tmp_path: Path) -> None:

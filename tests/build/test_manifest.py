@@ -15,7 +15,8 @@ from widgetbuild.i18n import load_locales
 from widgetbuild.manifest import render_manifest, text_keys, tour_images, validate_manifest
 
 BLANK = PROJECT_ROOT / "blank"
-CONTEXT = {"version": "1.0.0", "settings_field": "jsonSettings", "platform": "amoCRM", "locales": ["ru", "en"]}
+CONTEXT = {"version": "1.0.0", "settings_field": "jsonSettings", "platform": "amoCRM",
+           "locales": ["ru", "en"]}
 PATH = BLANK / "manifest.json.j2"
 
 
@@ -80,16 +81,19 @@ BROKEN = [
     ("missing locale", set_widget("locale", ["ru"]), "widget.locale declares ['ru'] but i18n/ has files for"),
     ("no locations", lambda m: m.pop("locations"), "'locations' must be a non-empty list"),
     ("empty locations", lambda m: m.__setitem__("locations", []), "'locations' must be a non-empty list"),
-    ("other settings field", lambda m: m.__setitem__("settings", {"mySettings": m["settings"]["jsonSettings"]}),
+    ("other settings field",
+     lambda m: m.__setitem__("settings", {"mySettings": m["settings"]["jsonSettings"]}),
      "'settings' must declare exactly the field 'jsonSettings'"),
-    ("two settings fields", lambda m: m["settings"].__setitem__("more", {"name": "x", "type": "text", "required": 1}),
+    ("two settings fields",
+     lambda m: m["settings"].__setitem__("more", {"name": "x", "type": "text", "required": 1}),
      "'settings' must declare exactly the field 'jsonSettings'"),
     ("no settings", lambda m: m.pop("settings"), "'settings' must declare exactly the field 'jsonSettings'"),
     ("setting without type", lambda m: m["settings"]["jsonSettings"].pop("type"),
      "settings.jsonSettings.type is required"),
     ("setting without required", lambda m: m["settings"]["jsonSettings"].pop("required"),
      "settings.jsonSettings.required is required"),
-    ("setting named after an unknown key", lambda m: m["settings"]["jsonSettings"].__setitem__("name", "system.x"),
+    ("setting named after an unknown key",
+     lambda m: m["settings"]["jsonSettings"].__setitem__("name", "system.x"),
      "text key 'system.x' is missing from i18n/en.json"),
     ("unknown widget text", set_widget("description", "widget.long_description"),
      "text key 'widget.long_description' is missing from i18n/en.json"),
@@ -102,16 +106,19 @@ BROKEN = [
     ("tour not an object", lambda m: m.__setitem__("tour", "yes"), "'tour' must be an object"),
     ("tour images a list", lambda m: m["tour"].__setitem__("tour_images", []),
      "tour.tour_images must be an object: locale -> list of image paths"),
-    ("tour images of a locale a text", lambda m: m["tour"]["tour_images"].__setitem__("en", "/images/tour_1_ru.png"),
+    ("tour images of a locale a text",
+     lambda m: m["tour"]["tour_images"].__setitem__("en", "/images/tour_1_ru.png"),
      "tour.tour_images.en must be a list of image paths"),
-    ("tour image outside the archive", lambda m: m["tour"]["tour_images"]["en"].append("/nowhere/tour_1_ru.png"),
+    ("tour image outside the archive",
+     lambda m: m["tour"]["tour_images"]["en"].append("/nowhere/tour_1_ru.png"),
      "tour image /nowhere/tour_1_ru.png is not where the archive puts it: write /images/<file>"),
     ("setting not an object", lambda m: m["settings"].__setitem__("jsonSettings", "text"),
      "settings.jsonSettings must be an object"),
 ]
 
 
-@pytest.mark.parametrize(("change", "problem"), [(c, p) for _, c, p in BROKEN], ids=[name for name, _, _ in BROKEN])
+@pytest.mark.parametrize(("change", "problem"), [(c, p) for _, c, p in BROKEN],
+                         ids=[name for name, _, _ in BROKEN])
 def test_a_broken_manifest_is_refused(manifest: dict[str, Any], locales: dict[str, Any],
                                       change: Callable[[dict], None], problem: str) -> None:
     broken = copy.deepcopy(manifest)

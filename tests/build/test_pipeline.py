@@ -25,8 +25,8 @@ ARCHIVE_NAMES = sorted(["manifest.json", "script.js", "i18n/en.json", "i18n/ru.j
 # i18n and manifest are checked first (cheap); images are made while Transcrypt runs.
 PROD_STAGES = ["i18n", "manifest", "transpile", "link", "minify", "images", "archive"]
 DEV_STAGES = ["i18n", "manifest", "transpile", "link", "images", "archive"]
-CUSTOM_OPTIONS = ["--settings-field", "myField", "--notification-delay", "42", "--min-length-internal-number", "5",
-                  "--version", "1.2.3"]
+CUSTOM_OPTIONS = ["--settings-field", "myField", "--notification-delay", "42",
+                  "--min-length-internal-number", "5", "--version", "1.2.3"]
 
 
 def expected_manifest(version: str = "1.0.0", field: str = "jsonSettings") -> dict[str, Any]:
@@ -129,7 +129,8 @@ def test_locales_are_rendered_with_the_settings_field(prod_widget: BuiltWidget) 
         texts = json.loads(prod_widget.text(f"i18n/{locale}.json"))
         assert set(texts["system"]) == {"jsonSettings"}
         assert texts["widget"]["name"] == "AsteriskNG"
-    assert json.loads(prod_widget.text("i18n/en.json"))["domain"]["amocrm"]["settings"]["save_button"] == "Save"
+    en = json.loads(prod_widget.text("i18n/en.json"))
+    assert en["domain"]["amocrm"]["settings"]["save_button"] == "Save"
 
 
 def test_default_constants_reach_the_script(prod_widget: BuiltWidget) -> None:
@@ -140,7 +141,8 @@ def test_default_constants_reach_the_script(prod_widget: BuiltWidget) -> None:
 def test_two_prod_builds_are_byte_identical(tmp_path: Path) -> None:
     first = build(BuildConfig(out_dir=tmp_path / "first"))
     second = build(BuildConfig(out_dir=tmp_path / "second"))
-    assert (first.zip_path, second.zip_path) == (tmp_path / "first" / "widget.zip", tmp_path / "second" / "widget.zip")
+    assert (first.zip_path, second.zip_path) == (tmp_path / "first" / "widget.zip",
+                                                 tmp_path / "second" / "widget.zip")
     assert first.zip_path.read_bytes() == second.zip_path.read_bytes()
 
 
@@ -158,12 +160,16 @@ def test_prod_leaves_no_unpacked_tree(prod_widget: BuiltWidget) -> None:
     assert sorted(p.name for p in prod_widget.zip_path.parent.iterdir()) == ["widget.zip"]
 
 
-def test_dev_script_logs_at_debug_level_and_prod_does_not(prod_widget: BuiltWidget, dev_widget: BuiltWidget) -> None:
+def test_dev_script_logs_at_debug_level_and_prod_does_not(
+    prod_widget: BuiltWidget, dev_widget: BuiltWidget
+) -> None:
     assert "console.debug" in dev_widget.script
     assert "console.debug" not in prod_widget.script
 
 
-def test_prod_script_is_minified_and_dev_script_readable(prod_widget: BuiltWidget, dev_widget: BuiltWidget) -> None:
+def test_prod_script_is_minified_and_dev_script_readable(
+    prod_widget: BuiltWidget, dev_widget: BuiltWidget
+) -> None:
     assert "// ---- module script" in dev_widget.script
     assert "// ----" not in prod_widget.script
     assert len(prod_widget.script) < len(dev_widget.script)
@@ -230,7 +236,8 @@ def test_cli_refuses_another_major_without_force(tmp_path: Path, version: str) -
 def test_cli_builds_another_major_with_force(tmp_path: Path) -> None:
     result = invoke("--dev", "--out-dir", str(tmp_path), "--version", "2.0.0", "--force-version")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"Building the dev widget 2.0.0 into {tmp_path.resolve() / 'widget.zip'}\n")
+    assert result.stdout.startswith(
+        f"Building the dev widget 2.0.0 into {tmp_path.resolve() / 'widget.zip'}\n")
     stages = stage_lines(result.stdout)
     assert [line.split()[0] for line in stages] == DEV_STAGES
     details = {line.split()[0]: line.split(" s  ", 1)[1] for line in stages}
@@ -239,7 +246,8 @@ def test_cli_builds_another_major_with_force(tmp_path: Path) -> None:
     assert details["i18n"] == "ru, en"
     assert details["manifest"] == "version 2.0.0"
     assert details["images"] == "9 files"
-    assert re.fullmatch(rf"{re.escape(str(tmp_path.resolve() / 'widget.zip'))} \([\d,]+ bytes\)", details["archive"])
+    assert re.fullmatch(rf"{re.escape(str(tmp_path.resolve() / 'widget.zip'))} \([\d,]+ bytes\)",
+                        details["archive"])
     files = unzip(tmp_path / "widget.zip")
     assert json.loads(files["manifest.json"])["widget"]["version"] == "2.0.0"
     assert constants(files["script.js"].decode("utf-8"))["WIDGET_VERSION"] == "2.0.0"
@@ -300,8 +308,8 @@ def test_cli_help_documents_every_option() -> None:
     result = invoke("--help")
     assert result.exit_code == 0
     documented = ["--prod", "--dev", "--debug", "--platform", "--locales", "--out-dir", "--version",
-                  "--force-version", "--settings-field", "--notification-delay", "--min-length-internal-number",
-                  "--clean", "--sizes", "--help"]
+                  "--force-version", "--settings-field", "--notification-delay",
+                  "--min-length-internal-number", "--clean", "--sizes", "--help"]
     for option in documented:
         assert re.search(rf"(^|[\s,]){re.escape(option)}(?![\w-])", result.stdout, re.MULTILINE), option
     declared = {opt for param in build_cli.cli.params for opt in param.opts if opt.startswith("--")}

@@ -59,7 +59,8 @@ def test_both_platforms_run_the_same_code_and_pass_the_same_archive_checks(prod_
 
 def test_the_texts_name_the_platform_built(prod_widget: BuiltWidget, kommo_widget: BuiltWidget) -> None:
     amocrm_en = json.loads(prod_widget.text("i18n/en.json"))["widget"]
-    kommo = {locale: json.loads(kommo_widget.text(f"i18n/{locale}.json"))["widget"] for locale in ("en", "es", "pt")}
+    kommo = {locale: json.loads(kommo_widget.text(f"i18n/{locale}.json"))["widget"]
+             for locale in ("en", "es", "pt")}
     assert "amoCRM" in amocrm_en["short_description"] and "Kommo" not in amocrm_en["tour_description"]
     for locale, texts in kommo.items():
         assert "Kommo" in texts["short_description"] and "Kommo" in texts["tour_description"], locale
@@ -95,7 +96,8 @@ def test_locales_ships_a_subset(tmp_path: Path, args: list[str], locales: list[s
         names = zipped.namelist()
         declared = json.loads(zipped.read("manifest.json"))["widget"]["locale"]
     assert declared == locales
-    assert sorted(name for name in names if name.startswith("i18n/")) == [f"i18n/{locale}.json" for locale in locales]
+    assert sorted(name for name in names if name.startswith("i18n/")) == [
+        f"i18n/{locale}.json" for locale in locales]
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -128,8 +130,8 @@ def test_a_missing_or_extra_key_in_any_locale_fails_every_platform(project_copy:
     templated = next(line for line in source.splitlines() if "{{" in line and "settings_field" in line)
     texts = json.loads(source.replace(templated, '    "placeholder": ""'))
     change(texts)
-    path.write_text(json.dumps(texts, ensure_ascii=False, indent=2).replace('"placeholder": ""', templated.strip()),
-                    encoding="utf-8")
+    path.write_text(json.dumps(texts, ensure_ascii=False, indent=2)
+                    .replace('"placeholder": ""', templated.strip()), encoding="utf-8")
     config = BuildConfig(platform_code=platform, out_dir=project_copy.config.out_dir,
                          source_dir=project_copy.source, blank_dir=project_copy.blank)
     with pytest.raises(BuildError) as raised:

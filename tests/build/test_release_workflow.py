@@ -22,8 +22,8 @@ _USES = re.compile(r"^\s*-?\s*uses:\s*(\S+)", re.MULTILINE)
 
 
 def _schema_check(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)],
-                          capture_output=True, text=True, check=False, timeout=120)
+    return subprocess.run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
+                           str(path)], capture_output=True, text=True, check=False, timeout=120)
 
 
 def test_the_workflow_is_valid_against_the_github_workflow_schema() -> None:
@@ -33,7 +33,8 @@ def test_the_workflow_is_valid_against_the_github_workflow_schema() -> None:
 
 def test_the_schema_check_catches_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "ci.yml"
-    broken.write_text(WORKFLOW.read_text(encoding="utf-8").replace("runs-on:", "run-on:", 1), encoding="utf-8")
+    broken.write_text(WORKFLOW.read_text(encoding="utf-8").replace("runs-on:", "run-on:", 1),
+                      encoding="utf-8")
     assert _schema_check(broken).returncode != 0
 
 
@@ -43,8 +44,8 @@ def test_actionlint_finds_nothing() -> None:
         if os.environ.get("ASNG_REQUIRE_ACTIONLINT"):
             pytest.fail("actionlint is required here (ASNG_REQUIRE_ACTIONLINT) but not installed")
         pytest.skip("actionlint is not installed (pip install -e '.[workflow-lint]' needs GitHub access)")
-    result = subprocess.run([actionlint, "-no-color", str(WORKFLOW)], capture_output=True, text=True, check=False,
-                            timeout=120, cwd=ROOT)
+    result = subprocess.run([actionlint, "-no-color", str(WORKFLOW)], capture_output=True, text=True,
+                            check=False, timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

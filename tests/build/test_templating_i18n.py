@@ -12,7 +12,8 @@ from widgetbuild.errors import BuildError
 from widgetbuild.i18n import check_code_keys, code_keys, flatten, load_locales
 from widgetbuild.templating import render_json
 
-CONTEXT = {"version": "1.2.3", "settings_field": "jsonSettings", "platform": "amoCRM", "locales": ["ru", "en"]}
+CONTEXT = {"version": "1.2.3", "settings_field": "jsonSettings", "platform": "amoCRM",
+           "locales": ["ru", "en"]}
 
 
 def write(path: Path, text: str) -> Path:
@@ -35,7 +36,8 @@ def test_render_json_fills_in_the_context(tmp_path: Path) -> None:
         {"version": {{ version | json }}, "name": "system.{{ settings_field }}",
          {{ settings_field | json }}: "Настройки"}
     """)
-    assert render_json(path, CONTEXT) == {"version": "1.2.3", "name": "system.jsonSettings", "jsonSettings": "Настройки"}
+    assert render_json(path, CONTEXT) == {"version": "1.2.3", "name": "system.jsonSettings",
+                                          "jsonSettings": "Настройки"}
 
 
 def test_the_json_filter_escapes_quotes(tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ import quickjs
 from tests.conftest import BuiltWidget
 
 HERE = Path(__file__).parent
-HARNESS = (HERE / "fake_dom.js").read_text(encoding="utf-8") + (HERE / "harness.js").read_text(encoding="utf-8")
+HARNESS = ((HERE / "fake_dom.js").read_text(encoding="utf-8")
+           + (HERE / "harness.js").read_text(encoding="utf-8"))
 SERVER = "https://pbx.example.com/asterisk_ng"
 
 

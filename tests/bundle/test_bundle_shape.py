@@ -45,7 +45,8 @@ def test_loading_adds_no_enumerable_builtin_properties_and_no_globals(prod_widge
     after = json.loads(ctx.eval("JSON.stringify(Object.getOwnPropertyNames(globalThis).sort())"))
     assert sorted(set(after) - set(before)) == ["W"]
     enumerable = ctx.eval(
-        "var k = []; for (var a in []) k.push('Array.' + a); for (var s in new String('')) k.push('String.' + s);"
+        "var k = []; for (var a in []) k.push('Array.' + a);"
+        " for (var s in new String('')) k.push('String.' + s);"
         "for (var o in {}) k.push('Object.' + o); for (var f in function () {}) k.push('Function.' + f);"
         "for (var n in new Number(1)) k.push('Number.' + n); JSON.stringify(k)"
     )
@@ -66,7 +67,8 @@ def test_dev_build_warns_about_builtins_the_page_had_defined(dev_widget: BuiltWi
     ctx.eval("String.prototype.format = function () { return 'host format'; };"
              "Array.prototype.remove = function () { return 'host remove'; };")
     ctx.eval(dev_widget.script)
-    warnings = json.loads(ctx.eval("JSON.stringify(harness.log.debug.filter(function (l) { return l[0] === 'warn'; }))"))
+    warnings = json.loads(ctx.eval(
+        "JSON.stringify(harness.log.debug.filter(function (l) { return l[0] === 'warn'; }))"))
     assert len(warnings) == 1
     assert warnings[0][1].endswith("built-in prototypes: remove")
     # The runtime defines String.prototype.format only where the page has none: the page's stays.
@@ -74,7 +76,8 @@ def test_dev_build_warns_about_builtins_the_page_had_defined(dev_widget: BuiltWi
 
 
 def test_widget_still_works_when_the_page_defined_format(dev_widget: BuiltWidget) -> None:
-    page = Harness(dev_widget, settings_text(), prelude="String.prototype.format = function () { return 'host'; };")
+    page = Harness(dev_widget, settings_text(),
+                   prelude="String.prototype.format = function () { return 'host'; };")
     page.start()
     page.respond(page.polls()[0], {"headers": {"status_code": "401"}})
     page.advance(500)

@@ -69,8 +69,9 @@ def test_ids_increase_with_every_request(idle) -> None:
 
 
 @pytest.mark.parametrize(("code", "expected"), [
-    (400, "bad_request"), (401, "invalid_secret_key"), ("404", "unknown_method"), (409, "incompatible_version"),
-    ("410", "invalid_parameters"), (500, "invalid_response"), (502, "invalid_response"), (408, "invalid_response"),
+    (400, "bad_request"), (401, "invalid_secret_key"), ("404", "unknown_method"),
+    (409, "incompatible_version"), ("410", "invalid_parameters"), (500, "invalid_response"),
+    (502, "invalid_response"), (408, "invalid_response"),
 ])
 def test_status_codes_become_typed_errors(idle, code, expected) -> None:
     call(idle, "set_hold(true)")
@@ -290,8 +291,10 @@ def test_click_to_call_method_exception_names_it(fake_amocrm) -> None:
     p = fake_amocrm(settings=settings_text(show_panel=False))
     p.start()
     p.run("harness.clickPhone('105')")
-    p.respond(0, {"headers": {"status_code": 200}, "content": {"result": {"exception_name": "AlreadyInConversation"}}})
-    assert p.log("notifications")[0]["text"] == "105: The server could not carry out the command. (AlreadyInConversation)"
+    p.respond(0, {"headers": {"status_code": 200},
+                  "content": {"result": {"exception_name": "AlreadyInConversation"}}})
+    assert p.log("notifications")[0]["text"] == (
+        "105: The server could not carry out the command. (AlreadyInConversation)")
 
 
 def test_click_to_call_ignored_while_destroyed(fake_amocrm) -> None:
@@ -392,7 +395,8 @@ def test_answers_refusing_a_command_are_not_server_failures(idle) -> None:
     for index in range(4):
         call(idle, "set_hold(true)")
         idle.respond(index, status(404) if index % 2 else {
-            "headers": {"status_code": 200}, "content": {"result": {"exception_name": "AlreadyInConversation"}}})
+            "headers": {"status_code": 200},
+            "content": {"result": {"exception_name": "AlreadyInConversation"}}})
     idle.advance(5000)
     assert idle.log("notifications") == []
 

@@ -33,8 +33,15 @@ def api(slept: list[float]) -> AmoApi:
     return AmoApi([ANNA, JOHN], USER, clock=lambda: 1700000000.9, sleep=slept.append)
 
 
-def call(api: AmoApi, method: str, path: str, body: Any = None, *, query: str = "",
-         headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], Any]:
+def call(
+    api: AmoApi,
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    query: str = "",
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict[str, str], Any]:
     raw = body if isinstance(body, bytes) else (b"" if body is None else json.dumps(body).encode())
     status, out_headers, out = api.handle(method, path, query, headers if headers is not None else POST, raw)
     if out is None:
@@ -43,8 +50,11 @@ def call(api: AmoApi, method: str, path: str, body: Any = None, *, query: str = 
 
 
 def errors_of(payload: dict[str, Any]) -> list[tuple[str, str, str]]:
-    return [(item["request_id"], e["code"], e["path"])
-            for item in payload["validation-errors"] for e in item["errors"]]
+    return [
+        (item["request_id"], e["code"], e["path"])
+        for item in payload["validation-errors"]
+        for e in item["errors"]
+    ]
 
 
 # --- contacts ---------------------------------------------------------------------------------------
@@ -56,15 +66,26 @@ def test_search_by_name_is_case_insensitive_and_has_amocrm_shape(api: AmoApi) ->
     assert headers["Content-Type"].startswith("application/hal+json")
     assert body["_page"] == 1
     assert body["_links"]["self"]["href"] == "/api/v4/contacts?query=IVANOV"
-    assert body["_embedded"]["contacts"] == [{
-        "id": 10001, "name": "Anna Ivanova", "responsible_user_id": USER,
-        "custom_fields_values": [{"field_code": "PHONE", "field_name": "Phone",
-                                  "values": [{"value": "+79161234567", "enum_code": "WORK"}]}],
-        "_links": {"self": {"href": "/api/v4/contacts/10001"}},
-    }]
+    assert body["_embedded"]["contacts"] == [
+        {
+            "id": 10001,
+            "name": "Anna Ivanova",
+            "responsible_user_id": USER,
+            "custom_fields_values": [
+                {
+                    "field_code": "PHONE",
+                    "field_name": "Phone",
+                    "values": [{"value": "+79161234567", "enum_code": "WORK"}],
+                }
+            ],
+            "_links": {"self": {"href": "/api/v4/contacts/10001"}},
+        }
+    ]
 
 
-@pytest.mark.parametrize("query", ["8 (916) 123-45-67", "+7 916 123 45 67", "1234567", "916123", "0079161234567"])
+@pytest.mark.parametrize(
+    "query", ["8 (916) 123-45-67", "+7 916 123 45 67", "1234567", "916123", "0079161234567"]
+)
 def test_search_by_phone_compares_digits(api: AmoApi, query: str) -> None:
     status, _, body = call(api, "GET", "/api/v4/contacts", query="query=" + query.replace("+", "%2B"))
     assert status == 200
@@ -95,8 +116,12 @@ def test_search_paginates_with_limit(api: AmoApi) -> None:
 
 
 def test_create_contact_echoes_request_id_and_is_searchable(api: AmoApi) -> None:
-    item = {"name": "Caller 42", "custom_fields_values": [
-        {"field_code": "PHONE", "values": [{"value": "+7 999 000-11-22", "enum_code": "MOB"}]}]}
+    item = {
+        "name": "Caller 42",
+        "custom_fields_values": [
+            {"field_code": "PHONE", "values": [{"value": "+7 999 000-11-22", "enum_code": "MOB"}]}
+        ],
+    }
     status, _, body = call(api, "POST", "/api/v4/contacts", [item, {**item, "request_id": "abc"}])
     assert status == 200
     created = body["_embedded"]["contacts"]
@@ -108,22 +133,42 @@ def test_create_contact_echoes_request_id_and_is_searchable(api: AmoApi) -> None
     assert contact["responsible_user_id"] == USER
 
 
-@pytest.mark.parametrize(("item", "expected"), [
-    ({}, [("0", "RequiredField", "name")]),
-    ({"name": 5}, [("0", "InvalidType", "name")]),
-    ({"name": "X", "custom_fields_values": [{"field_code": "PHONE", "values": [{"value": "1", "enum_code": "CELL"}]}]},
-     [("0", "NotSupportedChoice", "custom_fields_values.0.values.0.enum_code")]),
-    ({"name": "X", "custom_fields_values": [{"field_code": "PHONE", "values": [{"enum_code": "WORK"}]}]},
-     [("0", "RequiredField", "custom_fields_values.0.values.0.value")]),
-    ({"name": "X", "custom_fields_values": "+7999"}, [("0", "InvalidType", "custom_fields_values")]),
-])
-def test_create_contact_validation(api: AmoApi, item: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ({}, [("0", "RequiredField", "name")]),
+        ({"name": 5}, [("0", "InvalidType", "name")]),
+        (
+            {
+                "name": "X",
+                "custom_fields_values": [
+                    {"field_code": "PHONE", "values": [{"value": "1", "enum_code": "CELL"}]}
+                ],
+            },
+            [("0", "NotSupportedChoice", "custom_fields_values.0.values.0.enum_code")],
+        ),
+        (
+            {
+                "name": "X",
+                "custom_fields_values": [{"field_code": "PHONE", "values": [{"enum_code": "WORK"}]}],
+            },
+            [("0", "RequiredField", "custom_fields_values.0.values.0.value")],
+        ),
+        ({"name": "X", "custom_fields_values": "+7999"}, [("0", "InvalidType", "custom_fields_values")]),
+    ],
+)
+def test_create_contact_validation(
+    api: AmoApi, item: dict[str, Any], expected: list[tuple[str, str, str]]
+) -> None:
     status, headers, body = call(api, "POST", "/api/v4/contacts", [item])
     assert status == 400
     assert headers["Content-Type"].startswith("application/problem+json")
     assert {k: body[k] for k in ("title", "type", "status", "detail")} == {
-        "title": "Bad Request", "type": "https://httpstatus.es/400", "status": 400,
-        "detail": "Request validation failed"}
+        "title": "Bad Request",
+        "type": "https://httpstatus.es/400",
+        "status": 400,
+        "detail": "Request validation failed",
+    }
     assert errors_of(body) == expected
     assert [c["id"] for c in api.state()["contacts"]] == [10001, 10002]  # nothing created
 
@@ -148,34 +193,56 @@ def test_second_invalid_item_reports_its_index_and_nothing_is_created(api: AmoAp
 
 def test_note_round_trip(api: AmoApi) -> None:
     assert call(api, "GET", "/api/v4/contacts/10001/notes")[:3:2] == (204, b"")
-    status, _, body = call(api, "POST", "/api/v4/contacts/10001/notes",
-                           [{"note_type": "common", "params": {"text": "Called, wants a quote"}}])
+    status, _, body = call(
+        api,
+        "POST",
+        "/api/v4/contacts/10001/notes",
+        [{"note_type": "common", "params": {"text": "Called, wants a quote"}}],
+    )
     assert status == 200
-    assert body["_embedded"]["notes"] == [{
-        "id": FIRST_ID, "entity_id": 10001, "request_id": "0",
-        "_links": {"self": {"href": f"/api/v4/contacts/10001/notes/{FIRST_ID}"}}}]
+    assert body["_embedded"]["notes"] == [
+        {
+            "id": FIRST_ID,
+            "entity_id": 10001,
+            "request_id": "0",
+            "_links": {"self": {"href": f"/api/v4/contacts/10001/notes/{FIRST_ID}"}},
+        }
+    ]
     status, _, body = call(api, "GET", "/api/v4/contacts/10001/notes")
     assert status == 200
     note = body["_embedded"]["notes"][0]
     assert {k: note[k] for k in ("id", "entity_id", "note_type", "params", "created_by", "created_at")} == {
-        "id": FIRST_ID, "entity_id": 10001, "note_type": "common", "params": {"text": "Called, wants a quote"},
-        "created_by": USER, "created_at": 1700000000}
+        "id": FIRST_ID,
+        "entity_id": 10001,
+        "note_type": "common",
+        "params": {"text": "Called, wants a quote"},
+        "created_by": USER,
+        "created_at": 1700000000,
+    }
     assert call(api, "GET", "/api/v4/contacts/10002/notes")[0] == 204  # another contact's notes stay apart
 
 
 def test_note_request_ids_are_echoed_or_the_index(api: AmoApi) -> None:
     note = {"note_type": "common", "params": {"text": "x"}}
-    status, _, body = call(api, "POST", "/api/v4/contacts/10002/notes", [note, {**note, "request_id": "n2"}, note])
+    status, _, body = call(
+        api, "POST", "/api/v4/contacts/10002/notes", [note, {**note, "request_id": "n2"}, note]
+    )
     assert status == 200
     assert [(n["request_id"], n["entity_id"]) for n in body["_embedded"]["notes"]] == [
-        ("0", 10002), ("n2", 10002), ("2", 10002)]
+        ("0", 10002),
+        ("n2", 10002),
+        ("2", 10002),
+    ]
 
 
-@pytest.mark.parametrize(("item", "expected"), [
-    ({"note_type": "sms", "params": {"text": "x"}}, [("0", "NotSupportedChoice", "note_type")]),
-    ({"note_type": "common", "params": {"text": ""}}, [("0", "InvalidType", "params.text")]),
-    ({"note_type": "common"}, [("0", "RequiredField", "params")]),
-])
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ({"note_type": "sms", "params": {"text": "x"}}, [("0", "NotSupportedChoice", "note_type")]),
+        ({"note_type": "common", "params": {"text": ""}}, [("0", "InvalidType", "params.text")]),
+        ({"note_type": "common"}, [("0", "RequiredField", "params")]),
+    ],
+)
 def test_note_validation(api: AmoApi, item: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     status, _, body = call(api, "POST", "/api/v4/contacts/10001/notes", [item])
     assert status == 400
@@ -184,8 +251,9 @@ def test_note_validation(api: AmoApi, item: dict[str, Any], expected: list[tuple
 
 def test_notes_of_unknown_contact_is_404_problem(api: AmoApi) -> None:
     for method in ("GET", "POST"):
-        status, headers, body = call(api, method, "/api/v4/contacts/1/notes",
-                                     [{"note_type": "common", "params": {"text": "x"}}])
+        status, headers, body = call(
+            api, method, "/api/v4/contacts/1/notes", [{"note_type": "common", "params": {"text": "x"}}]
+        )
         assert status == 404
         assert headers["Content-Type"].startswith("application/problem+json")
         assert body["status"] == 404
@@ -195,36 +263,69 @@ def test_notes_of_unknown_contact_is_404_problem(api: AmoApi) -> None:
 
 
 def test_task_round_trip_and_filter(api: AmoApi) -> None:
-    task = {"text": "Call back", "complete_till": 1700086400, "entity_id": 10001, "entity_type": "contacts",
-            "task_type_id": 2, "responsible_user_id": 77, "request_id": "t1"}
-    status, _, body = call(api, "POST", "/api/v4/tasks", [task, {"text": "Other", "complete_till": 1,
-                                                                 "entity_id": 10002, "entity_type": "contacts"}])
+    task = {
+        "text": "Call back",
+        "complete_till": 1700086400,
+        "entity_id": 10001,
+        "entity_type": "contacts",
+        "task_type_id": 2,
+        "responsible_user_id": 77,
+        "request_id": "t1",
+    }
+    status, _, body = call(
+        api,
+        "POST",
+        "/api/v4/tasks",
+        [task, {"text": "Other", "complete_till": 1, "entity_id": 10002, "entity_type": "contacts"}],
+    )
     assert status == 200
-    assert [(t["id"], t["request_id"]) for t in body["_embedded"]["tasks"]] == [(FIRST_ID, "t1"), (FIRST_ID + 1, "1")]
-    status, _, body = call(api, "GET", "/api/v4/tasks",
-                           query="filter[entity_type]=contacts&filter[entity_id]=10001")
+    assert [(t["id"], t["request_id"]) for t in body["_embedded"]["tasks"]] == [
+        (FIRST_ID, "t1"),
+        (FIRST_ID + 1, "1"),
+    ]
+    status, _, body = call(
+        api, "GET", "/api/v4/tasks", query="filter[entity_type]=contacts&filter[entity_id]=10001"
+    )
     assert status == 200
-    assert body["_embedded"]["tasks"] == [{
-        "id": FIRST_ID, "text": "Call back", "complete_till": 1700086400, "entity_id": 10001,
-        "entity_type": "contacts", "task_type_id": 2, "responsible_user_id": 77, "created_by": USER,
-        "created_at": 1700000000}]
-    status, _, _ = call(api, "POST", "/api/v4/tasks", [{"text": "Defaults", "complete_till": 5,
-                                                       "entity_id": 10002, "entity_type": "contacts"}])
+    assert body["_embedded"]["tasks"] == [
+        {
+            "id": FIRST_ID,
+            "text": "Call back",
+            "complete_till": 1700086400,
+            "entity_id": 10001,
+            "entity_type": "contacts",
+            "task_type_id": 2,
+            "responsible_user_id": 77,
+            "created_by": USER,
+            "created_at": 1700000000,
+        }
+    ]
+    status, _, _ = call(
+        api,
+        "POST",
+        "/api/v4/tasks",
+        [{"text": "Defaults", "complete_till": 5, "entity_id": 10002, "entity_type": "contacts"}],
+    )
     assert status == 200
     stored = api.state()["tasks"][-1]
     assert (stored["task_type_id"], stored["responsible_user_id"]) == (1, USER)
-    status, _, body = call(api, "GET", "/api/v4/tasks", query="filter[entity_type]=contacts&filter[entity_id]=99")
+    status, _, body = call(
+        api, "GET", "/api/v4/tasks", query="filter[entity_type]=contacts&filter[entity_id]=99"
+    )
     assert (status, body) == (204, b"")
 
 
-@pytest.mark.parametrize(("patch", "expected"), [
-    ({"complete_till": "1700000000"}, [("0", "InvalidType", "complete_till")]),
-    ({"complete_till": True}, [("0", "InvalidType", "complete_till")]),
-    ({"entity_id": 4242}, [("0", "NotSupportedChoice", "entity_id")]),
-    ({"entity_type": "leads"}, [("0", "NotSupportedChoice", "entity_type")]),
-    ({"text": None}, [("0", "RequiredField", "text")]),
-    ({"entity_type": None}, [("0", "RequiredField", "entity_type")]),
-])
+@pytest.mark.parametrize(
+    ("patch", "expected"),
+    [
+        ({"complete_till": "1700000000"}, [("0", "InvalidType", "complete_till")]),
+        ({"complete_till": True}, [("0", "InvalidType", "complete_till")]),
+        ({"entity_id": 4242}, [("0", "NotSupportedChoice", "entity_id")]),
+        ({"entity_type": "leads"}, [("0", "NotSupportedChoice", "entity_type")]),
+        ({"text": None}, [("0", "RequiredField", "text")]),
+        ({"entity_type": None}, [("0", "RequiredField", "entity_type")]),
+    ],
+)
 def test_task_validation(api: AmoApi, patch: dict[str, Any], expected: list[tuple[str, str, str]]) -> None:
     task = {"text": "Call back", "complete_till": 1700086400, "entity_id": 10001, "entity_type": "contacts"}
     status, _, body = call(api, "POST", "/api/v4/tasks", [{**task, **patch}])
@@ -245,8 +346,13 @@ def test_missing_xhr_header_is_403_problem(api: AmoApi) -> None:
 
 
 def test_post_needs_json_content_type(api: AmoApi) -> None:
-    status, _, body = call(api, "POST", "/api/v4/tasks", [{"text": "x", "complete_till": 1}],
-                           headers={**XHR, "Content-Type": "application/x-www-form-urlencoded"})
+    status, _, body = call(
+        api,
+        "POST",
+        "/api/v4/tasks",
+        [{"text": "x", "complete_till": 1}],
+        headers={**XHR, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert status == 415
     assert body["status"] == 415
 
@@ -271,8 +377,12 @@ def test_fault_401_affects_times_requests_then_clears(api: AmoApi) -> None:
         status, headers, body = call(api, "GET", "/api/v4/contacts")
         assert status == 401
         assert headers["Content-Type"].startswith("application/problem+json")
-        assert body == {"title": "Unauthorized", "type": "https://httpstatus.es/401", "status": 401,
-                        "detail": body["detail"]}
+        assert body == {
+            "title": "Unauthorized",
+            "type": "https://httpstatus.es/401",
+            "status": 401,
+            "detail": body["detail"],
+        }
     assert call(api, "GET", "/api/v4/contacts")[0] == 200
 
 
@@ -309,7 +419,9 @@ def test_fault_drop_answers_nothing_and_spares_control(api: AmoApi) -> None:
     assert api.state()["requests"] == [{"method": "GET", "path": "/api/v4/contacts", "status": None}]
 
 
-@pytest.mark.parametrize("fault", [{"kind": "418"}, {"kind": "429", "times": -1}, {"kind": "slow", "delay": "x"}])
+@pytest.mark.parametrize(
+    "fault", [{"kind": "418"}, {"kind": "429", "times": -1}, {"kind": "slow", "delay": "x"}]
+)
 def test_bad_fault_is_rejected(api: AmoApi, fault: dict[str, Any]) -> None:
     assert call(api, "POST", "/sandbox/amocrm-api/faults", fault, headers={})[0] == 400
     assert api.state()["fault"] is None
@@ -321,9 +433,11 @@ def test_state_logs_requests_and_reset_clears(api: AmoApi) -> None:
     call(api, "GET", "/api/v4/contacts", headers={})
     set_fault(api, kind="500", times=0)
     state = api.state()
-    assert state["requests"] == [{"method": "POST", "path": "/api/v4/contacts/10001/notes", "status": 200},
-                                 {"method": "POST", "path": "/api/v4/contacts", "status": 200},
-                                 {"method": "GET", "path": "/api/v4/contacts", "status": 403}]
+    assert state["requests"] == [
+        {"method": "POST", "path": "/api/v4/contacts/10001/notes", "status": 200},
+        {"method": "POST", "path": "/api/v4/contacts", "status": 200},
+        {"method": "GET", "path": "/api/v4/contacts", "status": 403},
+    ]
     assert len(state["notes"]) == 1 and len(state["contacts"]) == 3
     assert state["contacts"][-1]["custom_fields_values"] is None
     assert call(api, "POST", "/sandbox/amocrm-api/reset", b"", headers={})[0] == 200
@@ -333,21 +447,25 @@ def test_state_logs_requests_and_reset_clears(api: AmoApi) -> None:
     assert call(api, "GET", "/api/v4/contacts")[0] == 200  # the fault went too
 
 
-# --- through the real sandbox server -------------------------------------------------------------------------
+# --- through the real sandbox server --------------------------------------------------------------------
 
 
 @pytest.fixture
 def served(dev_widget: Any) -> Iterator[SandboxServer]:
     phonebook = Phonebook()
-    with SandboxServer(dev_widget.zip_path, "http://127.0.0.1:9", SandboxOptions(), phonebook=phonebook) as server:
+    with SandboxServer(
+        dev_widget.zip_path, "http://127.0.0.1:9", SandboxOptions(), phonebook=phonebook
+    ) as server:
         yield server
 
 
-def fetch(server: SandboxServer, method: str, path: str, body: Any = None,
-         headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def fetch(
+    server: SandboxServer, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(server.url + path, data=data, method=method,
-                                     headers=headers if headers is not None else POST)
+    request = urllib.request.Request(
+        server.url + path, data=data, method=method, headers=headers if headers is not None else POST
+    )
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
             return response.status, dict(response.headers), response.read()
@@ -362,11 +480,18 @@ def test_server_serves_the_api_on_the_page_origin(served: SandboxServer) -> None
     assert headers["Content-Type"].startswith("application/hal+json")
     contact = json.loads(raw)["_embedded"]["contacts"][0]
     assert (contact["id"], contact["name"], contact["responsible_user_id"]) == (
-        first.contact_id, first.name, SandboxOptions().user.id)
+        first.contact_id,
+        first.name,
+        SandboxOptions().user.id,
+    )
     assert contact["custom_fields_values"][0]["values"] == [{"value": "+" + first.phone, "enum_code": "WORK"}]
 
-    status, _, raw = fetch(served, "POST", f"/api/v4/contacts/{first.contact_id}/notes",
-                          [{"note_type": "common", "params": {"text": "via HTTP"}}])
+    status, _, raw = fetch(
+        served,
+        "POST",
+        f"/api/v4/contacts/{first.contact_id}/notes",
+        [{"note_type": "common", "params": {"text": "via HTTP"}}],
+    )
     assert status == 200
     status, headers, raw = fetch(served, "GET", "/api/v4/contacts?query=zzzz-nobody", headers=XHR)
     assert (status, raw) == (204, b"")

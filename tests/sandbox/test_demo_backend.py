@@ -110,8 +110,8 @@ def test_originate_by_unknown_contact_is_a_method_exception(shared_demo_backend:
 
 def test_exception_name_style(shared_demo_backend: DemoBackend) -> None:
     shared_demo_backend.configure(exception_style="name")
-    assert call(shared_demo_backend, "originate_by_contact", {"contact_uuid": "nope"})["content"]["result"] == {
-        "exception_name": "ContactNotFound"}
+    answer = call(shared_demo_backend, "originate_by_contact", {"contact_uuid": "nope"})
+    assert answer["content"]["result"] == {"exception_name": "ContactNotFound"}
     assert call(shared_demo_backend, "hangup")["content"]["result"] == {"exception_name": "NotInConversation"}
     assert call(shared_demo_backend, "ping")["content"]["result"] == {"result": {"ping": "pong"}}
 
@@ -145,19 +145,23 @@ def test_commands_outside_a_call_raise_not_in_conversation(shared_demo_backend: 
                            ("set_hold", {"is_hold": True})]:
         answer = call(shared_demo_backend, method, params)
         assert answer["content"]["result"] == {
-            "result": None, "exception": "NotInConversation", "exception_params": {"amouser_id": AGENT}}, method
+            "result": None, "exception": "NotInConversation",
+            "exception_params": {"amouser_id": AGENT}}, method
     assert shared_demo_backend.agent_status(AGENT) == IDLE
 
 
 def test_mute_hold_and_hangup_change_the_state(shared_demo_backend: DemoBackend) -> None:
     result_of(call(shared_demo_backend, "originate", {"phone": "101"}))
     result_of(call(shared_demo_backend, "set_mute", {"is_mute": True}))
-    assert (conversation(shared_demo_backend)["is_mute"], conversation(shared_demo_backend)["is_hold"]) == (True, False)
+    assert (conversation(shared_demo_backend)["is_mute"],
+            conversation(shared_demo_backend)["is_hold"]) == (True, False)
     result_of(call(shared_demo_backend, "set_hold", {"is_hold": True}))
-    assert (conversation(shared_demo_backend)["is_mute"], conversation(shared_demo_backend)["is_hold"]) == (True, True)
+    assert (conversation(shared_demo_backend)["is_mute"],
+            conversation(shared_demo_backend)["is_hold"]) == (True, True)
     result_of(call(shared_demo_backend, "set_mute", {"is_mute": False}))
     result_of(call(shared_demo_backend, "set_hold", {"is_hold": False}))
-    assert (conversation(shared_demo_backend)["is_mute"], conversation(shared_demo_backend)["is_hold"]) == (False, False)
+    assert (conversation(shared_demo_backend)["is_mute"],
+            conversation(shared_demo_backend)["is_hold"]) == (False, False)
     result_of(call(shared_demo_backend, "hangup"))
     assert shared_demo_backend.agent_status(AGENT) == IDLE
 
@@ -167,12 +171,16 @@ def test_get_contacts_by_name_and_digits(shared_demo_backend: DemoBackend) -> No
     assert {"uuid": shared_demo_backend.phonebook.contacts[1].uuid, "name": "James Smith",
             "phone": shared_demo_backend.phonebook.contacts[1].phone} in latin
     assert all(set(c) == {"uuid", "name", "phone"} for c in latin)
-    cyrillic = result_of(call(shared_demo_backend, "get_contacts", {"start_with": "ИВАНОВ", "max_results": 3}))
+    cyrillic = result_of(call(shared_demo_backend, "get_contacts",
+                              {"start_with": "ИВАНОВ", "max_results": 3}))
     assert [c["name"] for c in cyrillic] == ["Александр Иванов", "Анна Иванова", "Ярослав Иванов"]
-    digits = result_of(call(shared_demo_backend, "get_contacts", {"start_with": "+7 916 100", "max_results": 10}))
+    digits = result_of(call(shared_demo_backend, "get_contacts",
+                            {"start_with": "+7 916 100", "max_results": 10}))
     assert [c["phone"] for c in digits] == ["79161000003"]
-    assert result_of(call(shared_demo_backend, "get_contacts", {"start_with": "qqq", "max_results": 10})) == []
-    assert len(result_of(call(shared_demo_backend, "get_contacts", {"start_with": "7", "max_results": 4}))) == 4
+    assert result_of(call(shared_demo_backend, "get_contacts",
+                          {"start_with": "qqq", "max_results": 10})) == []
+    assert len(result_of(call(shared_demo_backend, "get_contacts",
+                              {"start_with": "7", "max_results": 4}))) == 4
 
 
 def test_last_contacts_after_calls(shared_demo_backend: DemoBackend) -> None:
@@ -340,7 +348,9 @@ def test_status_codes_as_strings(shared_demo_backend: DemoBackend) -> None:
     assert answer["content"]["result"]["result"] == {"ping": "pong"}
 
 
-def test_http_status_is_200_for_protocol_errors_and_404_for_other_paths(shared_demo_backend: DemoBackend) -> None:
+def test_http_status_is_200_for_protocol_errors_and_404_for_other_paths(
+    shared_demo_backend: DemoBackend,
+) -> None:
     status, _, headers = post(protocol_url(shared_demo_backend, "bad"), b"")
     assert status == 200
     assert headers["Access-Control-Allow-Origin"] == "*"
@@ -424,7 +434,8 @@ def test_long_poll_is_woken_by_an_incoming_call(shared_demo_backend: DemoBackend
 
 
 def test_long_poll_of_another_agent_is_not_woken(shared_demo_backend: DemoBackend) -> None:
-    timer = threading.Timer(0.05, shared_demo_backend.start_incoming_call, args=(AGENT + 1,), kwargs={"phone": "101"})
+    timer = threading.Timer(0.05, shared_demo_backend.start_incoming_call, args=(AGENT + 1,),
+                            kwargs={"phone": "101"})
     timer.start()
     try:
         answer, elapsed = poll(shared_demo_backend, IDLE)

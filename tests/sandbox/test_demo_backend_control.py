@@ -35,7 +35,8 @@ def test_incoming_call_from_phone_and_from_contact(shared_demo_backend: DemoBack
     status = shared_demo_backend.start_incoming_call(AGENT, phone="79161000003")
     assert status == shared_demo_backend.agent_status(AGENT)
     info = status["call_info"]
-    assert (info["contact_name"], info["contact_id"], info["timestamp"]) == ("Александр Иванов", 10001, FIXED_NOW)
+    assert (info["contact_name"], info["contact_id"], info["timestamp"]) == (
+        "Александр Иванов", 10001, FIXED_NOW)
     assert shared_demo_backend.remote_hangup(AGENT) is True
     contact = shared_demo_backend.phonebook.contacts[9]
     info = shared_demo_backend.start_incoming_call(AGENT + 1, contact_uuid=contact.uuid)["call_info"]
@@ -120,7 +121,8 @@ def test_recorded_requests_are_bounded() -> None:
 
 
 def test_reset_clears_state_faults_and_records(shared_demo_backend: DemoBackend) -> None:
-    call(shared_demo_backend, "originate_by_contact", {"contact_uuid": shared_demo_backend.phonebook.contacts[0].uuid})
+    call(shared_demo_backend, "originate_by_contact",
+         {"contact_uuid": shared_demo_backend.phonebook.contacts[0].uuid})
     shared_demo_backend.inject_fault("latency", 1)
     shared_demo_backend.configure(exception_style="name")
     shared_demo_backend.reset()
@@ -145,8 +147,8 @@ def test_lifecycle_and_urls() -> None:
 
 
 def test_bad_options_are_refused() -> None:
-    for options in ({"version_mode": "lenient"}, {"exception_style": "java"}, {"long_poll_timeout_status": 504},
-                    {"long_poll_seconds": -1}):
+    for options in ({"version_mode": "lenient"}, {"exception_style": "java"},
+                    {"long_poll_timeout_status": 504}, {"long_poll_seconds": -1}):
         with pytest.raises(ValueError):
             DemoBackend(**options)
     with pytest.raises(TypeError):
@@ -157,7 +159,8 @@ def test_bad_options_are_refused() -> None:
 
 
 def test_control_incoming_call_and_state(shared_demo_backend: DemoBackend) -> None:
-    status, body, headers = control(shared_demo_backend, "incoming_call", {"amouser_id": AGENT, "phone": "79161000003"})
+    status, body, headers = control(shared_demo_backend, "incoming_call",
+                                    {"amouser_id": AGENT, "phone": "79161000003"})
     assert status == 200
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert body["ok"] is True
@@ -171,19 +174,23 @@ def test_control_incoming_call_and_state(shared_demo_backend: DemoBackend) -> No
 
 def test_control_call_by_contact_hold_mute_hangup(shared_demo_backend: DemoBackend) -> None:
     contact = shared_demo_backend.phonebook.contacts[3]
-    status, body, _ = control(shared_demo_backend, "outgoing_call", {"amouser_id": 5, "contact_uuid": contact.uuid})
+    status, body, _ = control(shared_demo_backend, "outgoing_call",
+                              {"amouser_id": 5, "contact_uuid": contact.uuid})
     assert (status, body["status"]["call_info"]["contact_id"]) == (200, contact.contact_id)
     status, body, _ = control(shared_demo_backend, "set_hold", {"amouser_id": 5, "is_hold": True})
     assert (status, body["status"]["call_info"]["is_hold"]) == (200, True)
     status, body, _ = control(shared_demo_backend, "set_mute", {"amouser_id": 5, "is_mute": True})
     assert (status, body["status"]["call_info"]["is_mute"]) == (200, True)
-    assert control(shared_demo_backend, "remote_hangup", {"amouser_id": 5})[1] == {"ok": True, "hung_up": True}
-    assert control(shared_demo_backend, "remote_hangup", {"amouser_id": 5})[1] == {"ok": True, "hung_up": False}
+    assert control(shared_demo_backend, "remote_hangup", {"amouser_id": 5})[1] == {
+        "ok": True, "hung_up": True}
+    assert control(shared_demo_backend, "remote_hangup", {"amouser_id": 5})[1] == {
+        "ok": True, "hung_up": False}
     assert shared_demo_backend.agent_status(5) == IDLE
 
 
 def test_control_faults(shared_demo_backend: DemoBackend) -> None:
-    status, body, _ = control(shared_demo_backend, "fault", {"kind": "status", "value": 500, "method": "ping", "times": 1})
+    status, body, _ = control(shared_demo_backend, "fault",
+                              {"kind": "status", "value": 500, "method": "ping", "times": 1})
     assert status == 200
     assert body == {"ok": True, "faults": [{"kind": "status", "value": 500, "method": "ping", "times": 1}]}
     assert control(shared_demo_backend, "faults", method="GET")[1]["faults"][0]["kind"] == "status"
@@ -200,11 +207,13 @@ def test_control_faults(shared_demo_backend: DemoBackend) -> None:
 
 
 def test_control_config(shared_demo_backend: DemoBackend) -> None:
-    status, body, _ = control(shared_demo_backend, "config", {"version_mode": "test", "status_codes_as_strings": True})
+    status, body, _ = control(shared_demo_backend, "config",
+                              {"version_mode": "test", "status_codes_as_strings": True})
     assert status == 200
     assert body["config"]["version_mode"] == "test"
     assert call(shared_demo_backend, "ping", version="1.2.0")["headers"]["status_code"] == "409"
-    assert control(shared_demo_backend, "config", method="GET")[1]["config"]["status_codes_as_strings"] is True
+    config = control(shared_demo_backend, "config", method="GET")[1]["config"]
+    assert config["status_codes_as_strings"] is True
     assert control(shared_demo_backend, "config", {"long_poll_seconds": "9"})[0] == 400
     assert control(shared_demo_backend, "config", {"nonsense": 1})[0] == 400
 
@@ -217,13 +226,15 @@ def test_control_requests_view(shared_demo_backend: DemoBackend) -> None:
     assert [(r["method"], r["request_id"], r["status_code"]) for r in body["requests"]] == [
         ("ping", 7, 200), ("hangup", 8, 200)]
     assert body["requests"][0]["headers"]["amouser_id"] == AGENT
-    assert set(body["requests"][0]) == {"time", "method", "params", "headers", "request_id", "status_code", "fault"}
+    assert set(body["requests"][0]) == {"time", "method", "params", "headers", "request_id", "status_code",
+                                        "fault"}
     body = control(shared_demo_backend, "requests", method="GET", query="method=hangup")[1]
     assert [r["request_id"] for r in body["requests"]] == [8]
 
 
 def test_control_phonebook_view(shared_demo_backend: DemoBackend) -> None:
-    body = control(shared_demo_backend, "phonebook", method="GET", query="start_with=%D0%B8%D0%B2%D0%B0%D0%BD&max_results=2")[1]
+    body = control(shared_demo_backend, "phonebook", method="GET",
+                   query="start_with=%D0%B8%D0%B2%D0%B0%D0%BD&max_results=2")[1]
     first = shared_demo_backend.phonebook.contacts[0]
     assert body["contacts"][0] == {"uuid": first.uuid, "name": "Александр Иванов", "phone": first.phone,
                                    "contact_id": 10001}
@@ -253,7 +264,8 @@ def test_control_errors(shared_demo_backend: DemoBackend) -> None:
     assert control(shared_demo_backend, "incoming_call", [1, 2])[0] == 400
     assert control(shared_demo_backend, "state", method="GET")[0] == 400
     assert control(shared_demo_backend, "state", method="GET", query="amouser_id=x")[0] == 400
-    status, raw, _ = post(shared_demo_backend.control_url + "reset", b"{not json", content_type="application/json")
+    status, raw, _ = post(shared_demo_backend.control_url + "reset", b"{not json",
+                          content_type="application/json")
     assert status == 400
     assert json.loads(raw)["ok"] is False
 

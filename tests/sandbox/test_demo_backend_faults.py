@@ -145,7 +145,8 @@ def test_custom_agent_status_result_keeps_long_poll_pacing(shared_demo_backend: 
 def test_exception_fault(shared_demo_backend: DemoBackend) -> None:
     shared_demo_backend.inject_fault("exception", "AmiNotConnected", method="originate")
     answer = call(shared_demo_backend, "originate", {"phone": "101"})
-    assert answer["content"]["result"] == {"result": None, "exception": "AmiNotConnected", "exception_params": {}}
+    assert answer["content"]["result"] == {"result": None, "exception": "AmiNotConnected",
+                                           "exception_params": {}}
     assert shared_demo_backend.agent_status(AGENT) == IDLE
 
 

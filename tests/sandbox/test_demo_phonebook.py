@@ -17,7 +17,8 @@ def test_generation_is_deterministic_and_sized() -> None:
     assert generate_contacts() == generate_contacts()
     assert len(BOOK) == 300
     assert BOOK.contacts[0] == Contact(
-        uuid="d0831a32-fd06-5135-abe5-95f9b05b55a0", name="Александр Иванов", phone="79161000003", contact_id=10001
+        uuid="d0831a32-fd06-5135-abe5-95f9b05b55a0", name="Александр Иванов", phone="79161000003",
+        contact_id=10001,
     )
     assert BOOK.contacts[1].name == "James Smith"
     assert BOOK.contacts[2].name == "Анна Иванова"

@@ -103,8 +103,8 @@ def test_extra_fields_are_ignored() -> None:
 
 @pytest.mark.parametrize(
     ("contact_id", "expected"),
-    [(4183, "4183"), ("4183", "4183"), ("a1b2-c3", "a1b2-c3"), (0, "0"), (None, None), (True, None), (41.5, None),
-     ({"id": 1}, None), ([4183], None)],
+    [(4183, "4183"), ("4183", "4183"), ("a1b2-c3", "a1b2-c3"), (0, "0"), (None, None), (True, None),
+     (41.5, None), ({"id": 1}, None), ([4183], None)],
 )
 def test_contact_id_as_number_or_string(contact_id: object, expected: str | None) -> None:
     assert read_status(in_call(contact_id=contact_id)).contact_id == expected
@@ -114,7 +114,8 @@ def test_a_whole_float_contact_id_reads_as_in_the_browser() -> None:
     assert read_status(in_call(contact_id=4183.0)).contact_id == "4183"
 
 
-@pytest.mark.parametrize(("name", "expected"), [("Rose", "Rose"), ("", ""), (None, None), (False, None), ([], None)])
+@pytest.mark.parametrize(("name", "expected"),
+                         [("Rose", "Rose"), ("", ""), (None, None), (False, None), ([], None)])
 def test_contact_name_is_text_or_none(name: object, expected: str | None) -> None:
     assert read_status(in_call(contact_name=name)).contact_name == expected
 

@@ -38,7 +38,9 @@ from core.jscompat import (
         ((1,), False, False, False, False, False),
     ],
 )
-def test_type_predicates(value: object, obj: bool, lst: bool, integer: bool, string: bool, boolean: bool) -> None:
+def test_type_predicates(
+    value: object, obj: bool, lst: bool, integer: bool, string: bool, boolean: bool
+) -> None:
     assert (is_object(value), is_list(value), is_integer(value), is_string(value), is_boolean(value)) == (
         obj, lst, integer, string, boolean)
 

@@ -47,18 +47,20 @@ def test_read_contacts_keeps_the_usable_entries_up_to_the_cap() -> None:
 
 
 def test_read_contacts_reads_numbers_as_text_and_drops_unusable_entries() -> None:
-    raw = [{"uuid": 5, "phone": 79161234567}, {"uuid": "x"}, {"phone": "1"}, None, {"uuid": "y", "phone": "2", "name": 7}]
+    raw = [{"uuid": 5, "phone": 79161234567}, {"uuid": "x"}, {"phone": "1"}, None,
+           {"uuid": "y", "phone": "2", "name": 7}]
     assert read_contacts(raw) == [{"uuid": "5", "name": "", "phone": "79161234567"},
                                   {"uuid": "y", "name": "", "phone": "2"}]
     assert read_contacts({"uuid": "a"}) == []
 
 
-@pytest.mark.parametrize(("contact_id", "path"), [("4183", "/contacts/detail/4183"), (4183, "/contacts/detail/4183")])
+@pytest.mark.parametrize(("contact_id", "path"),
+                         [("4183", "/contacts/detail/4183"), (4183, "/contacts/detail/4183")])
 def test_contact_path_for_numeric_ids(contact_id: object, path: str) -> None:
     assert contact_path(contact_id) == path
 
 
-@pytest.mark.parametrize("contact_id", ["12/../x", "javascript:alert(1)", "//evil.example", "4183?x=1", "", None,
-                                        "１２", "1 2", "-5", "1e3", "1" * 21])
+@pytest.mark.parametrize("contact_id", ["12/../x", "javascript:alert(1)", "//evil.example", "4183?x=1", "",
+                                        None, "１２", "1 2", "-5", "1e3", "1" * 21])
 def test_contact_path_refuses_anything_but_digits(contact_id: object) -> None:
     assert contact_path(contact_id) is None

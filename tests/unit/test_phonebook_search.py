@@ -54,7 +54,8 @@ def test_a_stale_answer_never_replaces_newer_results() -> None:
         shown: list = []
         phonebook = Phonebook()
         timers = ManualTimers()
-        search = PhonebookSearch(phonebook, timers, lambda kind, contacts, error: shown.append([kind, contacts]))
+        search = PhonebookSearch(phonebook, timers,
+                                 lambda kind, contacts, error: shown.append([kind, contacts]))
         search.query("ab")
         older = asyncio.ensure_future(timers.fire_all()[0])
         await asyncio.sleep(0)

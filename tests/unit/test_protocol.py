@@ -126,7 +126,9 @@ def test_no_deadline_exceeds_the_proxy_timeout() -> None:
         ("200", None),
     ],
 )
-def test_status_code_compares_numbers_and_digit_strings_by_value(headers: object, expected: int | None) -> None:
+def test_status_code_compares_numbers_and_digit_strings_by_value(
+    headers: object, expected: int | None
+) -> None:
     code = status_code(headers)
     assert code == expected
     assert type(code) is type(expected)
@@ -137,7 +139,8 @@ def test_status_code_compares_numbers_and_digit_strings_by_value(headers: object
 
 @pytest.mark.parametrize(
     "value",
-    [{"foo": "bar"}, {"ping": "pong"}, [{"uuid": "1", "name": "Rose", "phone": "79161234567"}], "text", 0, False, []],
+    [{"foo": "bar"}, {"ping": "pong"}, [{"uuid": "1", "name": "Rose", "phone": "79161234567"}],
+     "text", 0, False, []],
 )
 def test_200_returns_the_command_result(value: object) -> None:
     body = ok_body({"result": value, "exception": None, "exception_params": None})
@@ -156,7 +159,8 @@ def test_200_as_a_string_status_is_success() -> None:
 
 
 def test_a_null_result_is_none() -> None:
-    assert decode_response("hangup", ok_body({"result": None, "exception": None, "exception_params": None})) is None
+    assert decode_response(
+        "hangup", ok_body({"result": None, "exception": None, "exception_params": None})) is None
     assert decode_response("hangup", json.dumps(ok_body({"result": None}))) is None
 
 
@@ -176,7 +180,9 @@ def test_a_null_result_is_none() -> None:
     ],
 )
 @pytest.mark.parametrize("method", ["set_hold", "get_agent_status"])
-def test_error_statuses_raise_their_typed_error(status: object, error_type: type, code: str, method: str) -> None:
+def test_error_statuses_raise_their_typed_error(
+    status: object, error_type: type, code: str, method: str
+) -> None:
     error = raised(method, {"headers": {"status_code": status, "detail": "the detail"}})
     assert type(error) is error_type
     assert error.code == code
@@ -245,13 +251,15 @@ def test_other_statuses_are_invalid_responses(status: object) -> None:
         ({"headers": {"status_code": ""}, "content": {"result": {"result": 1}}}, "no status code"),
         ({"headers": {"status_code": 200}}, "no command result in the response"),
         ({"headers": {"status_code": 200}, "content": None}, "no command result in the response"),
-        ({"headers": {"status_code": 200}, "content": {"jsonrpc": "2.0", "id": 1}}, "no command result in the response"),
+        ({"headers": {"status_code": 200}, "content": {"jsonrpc": "2.0", "id": 1}},
+         "no command result in the response"),
         ({"headers": {"status_code": 200}, "content": {"result": None}}, "no command result in the response"),
         ({"headers": {"status_code": 200}, "content": {"result": [1]}}, "no command result in the response"),
         ({"headers": {"status_code": 200}, "content": {"result": "ok"}}, "no command result in the response"),
         ({"headers": {"status_code": 200}, "content": {"result": {}}},
          "the command result has neither a result nor an exception"),
-        ({"headers": {"status_code": 200}, "content": {"result": {"exception": None, "exception_params": None}}},
+        ({"headers": {"status_code": 200},
+          "content": {"result": {"exception": None, "exception_params": None}}},
          "the command result has neither a result nor an exception"),
     ],
 )
@@ -277,7 +285,9 @@ def test_malformed_responses_are_invalid_responses(body: object, detail: str) ->
         ({"result": {"foo": "bar"}, "exception_name": "Boom"}, "Boom", None),
     ],
 )
-def test_method_exceptions_in_both_forms_win_over_the_result(command_result: dict, name: str, params: object) -> None:
+def test_method_exceptions_in_both_forms_win_over_the_result(
+    command_result: dict, name: str, params: object
+) -> None:
     error = raised("originate", ok_body(command_result))
     assert type(error) is MethodException
     assert isinstance(error, ServerError)
@@ -290,7 +300,8 @@ def test_method_exceptions_in_both_forms_win_over_the_result(command_result: dic
 
 
 def test_null_exceptions_do_not_hide_the_result() -> None:
-    body = ok_body({"result": {"foo": "bar"}, "exception": None, "exception_name": None, "exception_params": None})
+    body = ok_body({"result": {"foo": "bar"}, "exception": None, "exception_name": None,
+                    "exception_params": None})
     assert decode_response("x", body) == {"foo": "bar"}
 
 
@@ -303,8 +314,8 @@ def test_parsererror_is_an_invalid_response() -> None:
     assert (error.method, error.detail) == ("ping", "the body is not JSON")
 
 
-@pytest.mark.parametrize(("text_status", "detail"), [("error", "error"), ("timeout", "timeout"), ("abort", "abort"),
-                                                     (None, ""), (500, "")])
+@pytest.mark.parametrize(("text_status", "detail"), [("error", "error"), ("timeout", "timeout"),
+                                                     ("abort", "abort"), (None, ""), (500, "")])
 def test_other_transport_failures_mean_not_responding(text_status: object, detail: str) -> None:
     error = transport_error("originate", text_status)
     assert type(error) is NotResponding

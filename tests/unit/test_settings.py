@@ -125,7 +125,8 @@ def test_is_configured_needs_address_and_key(address: str, key: str, configured:
 
 
 def test_whitespace_only_address_is_not_configured() -> None:
-    assert parse_settings(json.dumps({"server": {"serverAddress": "   ", "secretKey": "k"}})).is_configured() is False
+    settings = parse_settings(json.dumps({"server": {"serverAddress": "   ", "secretKey": "k"}}))
+    assert settings.is_configured() is False
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,8 @@ class AmoCRM:
 
 def _notifications():
     # __pragma__ ('ecom')
-    #?__pragma__ ('js', '{}', 'var app = typeof APP !== "undefined" ? APP : typeof AMOCRM !== "undefined" ? AMOCRM : null;')
+    #?__pragma__ ('js', '{}', 'var app = typeof APP !== "undefined" ? APP :')
+    #?__pragma__ ('js', '{}', '    typeof AMOCRM !== "undefined" ? AMOCRM : null;')
     #?__pragma__ ('js', '{}', 'return app && app.notifications ? app.notifications : null;')
     # __pragma__ ('noecom')
     return None

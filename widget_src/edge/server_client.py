@@ -73,8 +73,9 @@ class ServerClient:
 
         request["timer"] = self.timers.timeout(on_deadline, deadline_ms(method))
         debug("→", method, request_id, params)
-        request["transport"] = self.amocrm.post(request_url(self.settings.server_address, self.settings.secret_key),
-                                                encode_form(envelope), on_success, on_error)
+        request["transport"] = self.amocrm.post(
+            request_url(self.settings.server_address, self.settings.secret_key),
+            encode_form(envelope), on_success, on_error)
 
     def close(self):
         """Reject every pending request with Cancelled and refuse new ones."""

@@ -177,7 +177,8 @@ class CallPanel:
     def _flag(self, name):
         """``is_mute``/``is_hold`` as shown: the optimistic value until the next status arrives."""
         override = self.overrides[name]
-        return override if override != None else (self.call.is_mute if name == "is_mute" else self.call.is_hold)
+        return (override if override != None
+                else (self.call.is_mute if name == "is_mute" else self.call.is_hold))
 
     def _toggle_mute(self, event):
         return self._toggle("is_mute", self.client.set_mute)

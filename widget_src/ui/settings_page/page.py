@@ -223,7 +223,8 @@ class SettingsPage:
             debug("settings page: ping", status)
             self.view.show_status(status)
 
-        client.ping().then(lambda result: answered(CONNECTED), lambda error: answered(status_for_error(error)))
+        client.ping().then(lambda result: answered(CONNECTED),
+                           lambda error: answered(status_for_error(error)))
 
     # -- saving --------------------------------------------------------------------------------
 

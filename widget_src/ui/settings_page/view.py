@@ -80,8 +80,8 @@ class SettingsView:
 
         self.show_panel = element("input", {"class": "asng-settings__checkbox", "id": show_panel_id,
                                             "type": "checkbox"}, [])
-        self.enable_notification = element("input", {"class": "asng-settings__checkbox", "id": notification_id,
-                                                     "type": "checkbox"}, [])
+        self.enable_notification = element("input", {"class": "asng-settings__checkbox",
+                                                     "id": notification_id, "type": "checkbox"}, [])
         options = element("fieldset", {"class": "asng-settings__options"}, [
             element("legend", {"class": "asng-settings__legend"},
                     [amocrm.i18n("domain.amocrm.settings.options")]),
