@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
 
+from tests.support.builds import BuiltWidget
 from widgetbuild.config import BuildConfig
 from widgetbuild.pipeline import build
-
-
-@dataclass(frozen=True)
-class BuiltWidget:
-    """One real build: the archive on disk and its files."""
-
-    zip_path: Path
-    files: dict[str, bytes]
-
-    @property
-    def script(self) -> str:
-        return self.files["script.js"].decode("utf-8")
-
-    def text(self, name: str) -> str:
-        return self.files[name].decode("utf-8")
 
 
 @pytest.fixture(scope="session")

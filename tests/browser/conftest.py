@@ -36,6 +36,7 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, 
 from sandbox.demo_backend import DemoBackend
 from sandbox.options import SandboxOptions
 from sandbox.server import SandboxServer
+from tests.support.page_errors import PageErrors
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,14 +82,6 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
     yield ctx
     ctx.close()
-
-
-class PageErrors(list):
-    """Error messages the page produced: uncaught exceptions and ``console.error`` calls."""
-
-    def messages(self) -> list[str]:
-        """The recorded messages as strings."""
-        return [str(m) for m in self]
 
 
 @pytest.fixture

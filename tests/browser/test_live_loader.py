@@ -22,7 +22,7 @@ from playwright.sync_api import Page
 
 from sandbox.demo_backend import DemoBackend
 from sandbox.server import SandboxServer
-from tests.browser.conftest import PageErrors
+from tests.support.page_errors import PageErrors
 from tests.support.waiting import wait_until
 from widgetbuild.config import BuildConfig
 from widgetbuild.pipeline import build

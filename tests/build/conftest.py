@@ -7,29 +7,13 @@ The real ``--prod`` and ``--dev`` builds come from ``tests/conftest.py`` (``prod
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.support.project_copy import ProjectCopy
 from widgetbuild.config import BuildConfig
 from widgetbuild.paths import PROJECT_ROOT
-
-
-@dataclass(frozen=True)
-class ProjectCopy:
-    """A copy of ``blank/`` and ``widget_src/`` under ``root``, and a config building from it."""
-
-    root: Path
-    config: BuildConfig
-
-    @property
-    def blank(self) -> Path:
-        return self.config.blank_dir
-
-    @property
-    def source(self) -> Path:
-        return self.config.source_dir
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import build as build_cli
-from tests.build.conftest import ProjectCopy
+from tests.support.project_copy import ProjectCopy
 from widgetbuild import config as cfg
 from widgetbuild.errors import BuildError
 from widgetbuild.pipeline import build

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 import build as build_cli
-from tests.build.conftest import ProjectCopy
-from tests.conftest import BuiltWidget
+from tests.support.project_copy import ProjectCopy
+from tests.support.builds import BuiltWidget
 from widgetbuild import config as cfg
 from widgetbuild import pipeline
 from widgetbuild.config import PROJECT_ROOT

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.build.conftest import ProjectCopy
-from tests.conftest import BuiltWidget
+from tests.support.project_copy import ProjectCopy
+from tests.support.builds import BuiltWidget
 from widgetbuild.build_cache import STATE_FILE
 from widgetbuild.config import BuildConfig
 from widgetbuild.pipeline import build

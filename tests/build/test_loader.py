@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 import build as build_cli
-from tests.conftest import BuiltWidget
+from tests.support.builds import BuiltWidget
 from widgetbuild.loader import LOADER_MARKER
 
 

@@ -16,7 +16,7 @@ from PIL import Image
 
 import build as build_cli
 from tests.build.amocrm_rules import LOGO_SIZES
-from tests.conftest import BuiltWidget
+from tests.support.builds import BuiltWidget
 from widgetbuild.config import PROJECT_ROOT, BuildConfig
 from widgetbuild.pipeline import build
 

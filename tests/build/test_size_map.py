@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 import build as build_cli
-from tests.conftest import BuiltWidget
+from tests.support.builds import BuiltWidget
 from widgetbuild.config import BuildConfig
 from widgetbuild.minify import minify
 from widgetbuild.pipeline import build

@@ -7,8 +7,8 @@ import re
 
 import quickjs
 
-from tests.bundle.conftest import HARNESS, Harness, settings_text
-from tests.conftest import BuiltWidget
+from tests.support.builds import BuiltWidget
+from tests.support.bundle_harness import HARNESS, Harness, settings_text
 
 CALLBACKS = ["render", "init", "bind_actions", "settings", "onSave", "destroy"]
 

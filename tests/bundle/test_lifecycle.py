@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.bundle.conftest import SERVER, ok, settings_text
+from tests.support.bundle_harness import SERVER, ok, settings_text
 
 NOT_IN_CALL = {"status": "NOT_CONVERSATION"}
 

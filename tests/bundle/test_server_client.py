@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.bundle.conftest import ok, settings_text, status
+from tests.support.bundle_harness import ok, settings_text, status
 
 IN_CALL = {"status": "CONVERSATION", "call_info": {
     "unique_id": "1669391112.43", "contact_name": "Rose Peters", "contact_id": 4183,
