@@ -65,7 +65,8 @@ def recovers(page: Page, backend: DemoBackend) -> None:
     (400, "bad_request"), (401, "invalid_secret_key"), (404, "unknown_method"), (409, "incompatible_version"),
     (410, "invalid_parameters"), (500, "invalid_response"), (502, "invalid_response"),
 ])
-def test_status_code_for_the_status_poll(panel: Page, fast_backend: DemoBackend, code: int, expected: str) -> None:
+def test_status_code_for_the_status_poll(panel: Page, fast_backend: DemoBackend, code: int,
+                                         expected: str) -> None:
     fast_backend.inject_fault("status", code, method="get_agent_status")
     expect(panel.locator(PROBLEM)).to_have_text(error_text(expected), timeout=10_000)
     expect(panel.locator(".asng-panel__connection--down")).to_be_visible()
@@ -129,7 +130,8 @@ def test_status_codes_sent_as_strings(panel: Page, fast_backend: DemoBackend) ->
     expect(panel.locator(PROBLEM)).to_have_text(error_text("invalid_secret_key"), timeout=10_000)
 
 
-def test_command_result_with_an_exception_is_shown_in_the_panel(panel: Page, fast_backend: DemoBackend) -> None:
+def test_command_result_with_an_exception_is_shown_in_the_panel(panel: Page,
+                                                                fast_backend: DemoBackend) -> None:
     fast_backend.start_incoming_call(AGENT, phone=fast_backend.phonebook.search("", 1)[0].phone)
     expect(panel.locator(".asng-call")).to_be_visible(timeout=10_000)
     fast_backend.inject_fault("exception", "HangupFailed", method="hangup")
@@ -150,7 +152,8 @@ def served_custom_status(backend: DemoBackend) -> bool:
     ({"status": "CONVERSATION", "call_info": {"contact_phone": "105", "x": [1], "timestamp": "soon"}}, True,
      UNKNOWN_CONTACT),
     ({"status": "CONVERSATION", "extra": True, "call_info": {"contact_name": "Extra Fields", "contact_id": 5,
-      "contact_phone": "105", "is_hold": "yes", "is_mute": None, "timestamp": 1, "more": {}}}, True, "Extra Fields"),
+      "contact_phone": "105", "is_hold": "yes", "is_mute": None, "timestamp": 1, "more": {}}}, True,
+     "Extra Fields"),
     ({"status": "RINGING", "call_info": {"contact_name": "Nobody"}}, False, None),
 ])
 def test_odd_agent_status_answers(panel: Page, fast_backend: DemoBackend, result, in_call, name) -> None:

@@ -104,7 +104,8 @@ def test_the_loader_runs_serves_build_picks_up_edits_and_survives_a_stopped_serv
 
     # 1. The widget works: the real script comes from serve, Click2Call reaches the demo backend.
     open_sandbox(sandbox=sandbox)
-    wait_until(page, lambda: page.evaluate("!!(window.__sandbox.widget && window.__sandbox.widget.asteriskng)"),
+    wait_until(page, lambda: page.evaluate("!!(window.__sandbox.widget"
+                                           " && window.__sandbox.widget.asteriskng)"),
                what="the real widget, loaded from serve")
     page.locator("#sandbox-page .sandbox-phone").first.click()
     wait_until(page, lambda: [r for r in demo_backend.requests_for("originate") if r.status_code == 200],

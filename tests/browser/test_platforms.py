@@ -24,11 +24,12 @@ from tests.support.waiting import wait_until
 CASES = [("amocrm", "ru"), ("amocrm", "en"), ("kommo", "en"), ("kommo", "es"), ("kommo", "pt")]
 
 # A raw i18n key where a text belongs: amoCRM's i18n() returns the key itself when it has no text.
-RAW_KEY_JS = r"""() => {
+RAW_KEY_JS = (r"""() => {
   const key = /^(domain|widget|system)\.[\w.]+$/;
   const found = [];
   let texts = 0;
-  for (const el of document.querySelectorAll('.asng-panel, .asng-panel *, .asng-settings, .asng-settings *')) {
+  for (const el of document.querySelectorAll("""
+              r"""'.asng-panel, .asng-panel *, .asng-settings, .asng-settings *')) {
     for (const node of el.childNodes) {
       const value = node.nodeType === 3 ? node.textContent.trim() : '';
       if (value) { texts += 1; if (key.test(value)) found.push(value); }
@@ -39,7 +40,7 @@ RAW_KEY_JS = r"""() => {
     }
   }
   return {found, texts};
-}"""
+}""")
 
 
 @pytest.fixture
@@ -63,19 +64,20 @@ def amocrm_reads(page: Page) -> int | None:
 
 
 @pytest.mark.parametrize(("platform", "locale"), CASES)
-def test_every_view_renders_in_the_locale_without_a_raw_key(platform: str, locale: str, page: Page,
-                                                            open_sandbox: Callable[..., Page],
-                                                            platform_sandbox: Callable[[str, str], SandboxServer],
-                                                            fresh_demo_backend: DemoBackend) -> None:
+def test_every_view_renders_in_the_locale_without_a_raw_key(
+    platform: str, locale: str, page: Page, open_sandbox: Callable[..., Page],
+    platform_sandbox: Callable[[str, str], SandboxServer], fresh_demo_backend: DemoBackend
+) -> None:
     open_sandbox({"reset": 1}, sandbox=platform_sandbox(platform, locale))
     panel = page.locator(".asng-panel")
     expect(panel).to_be_visible()
-    expect(page.locator(".asng-dial__input")).to_have_attribute("placeholder",
-                                                                panel_text(locale, "panel.input_hint", platform))
+    expect(page.locator(".asng-dial__input")).to_have_attribute(
+        "placeholder", panel_text(locale, "panel.input_hint", platform))
     page.locator(".asng-dial__input").fill("qqqzzz")  # the option list, with its "no matches" line
     expect(page.locator(".asng-options")).to_contain_text(panel_text(locale, "panel.no_contacts", platform))
     fresh_demo_backend.start_incoming_call(DEMO_USER_ID, phone="79990001122")  # an unknown caller
-    expect(page.locator(".asng-call__name")).to_have_text(panel_text(locale, "panel.unknown_contact", platform))
+    expect(page.locator(".asng-call__name")).to_have_text(
+        panel_text(locale, "panel.unknown_contact", platform))
     expect(page.locator(".asng-call__hangup")).to_have_attribute("aria-label",
                                                                  panel_text(locale, "panel.hangup", platform))
     page.evaluate("window.__sandbox.openSettings()")
@@ -90,14 +92,15 @@ def test_every_view_renders_in_the_locale_without_a_raw_key(platform: str, local
 
 
 @pytest.mark.parametrize("locale", ["es", "pt"])
-def test_kommo_click2call_and_its_failure_notice_use_app_only(locale: str, page: Page,
-                                                             open_sandbox: Callable[..., Page],
-                                                             platform_sandbox: Callable[[str, str], SandboxServer],
-                                                             fresh_demo_backend: DemoBackend) -> None:
+def test_kommo_click2call_and_its_failure_notice_use_app_only(
+    locale: str, page: Page, open_sandbox: Callable[..., Page],
+    platform_sandbox: Callable[[str, str], SandboxServer], fresh_demo_backend: DemoBackend
+) -> None:
     open_sandbox({"reset": 1}, sandbox=platform_sandbox("kommo", locale))
     wait_until(page, lambda: fresh_demo_backend.requests_for("get_agent_status"), what="the first poll")
     page.locator("#sandbox-page .sandbox-phone").first.click()
-    wait_until(page, lambda: [r for r in fresh_demo_backend.requests_for("originate") if r.status_code == 200],
+    wait_until(page, lambda: [r for r in fresh_demo_backend.requests_for("originate")
+                              if r.status_code == 200],
                what="the originate request")
     fresh_demo_backend.remote_hangup(DEMO_USER_ID)
     fresh_demo_backend.inject_fault("status", 401, method="originate", times=1)
@@ -108,9 +111,10 @@ def test_kommo_click2call_and_its_failure_notice_use_app_only(locale: str, page:
     assert amocrm_reads(page) == 0
 
 
-def test_kommo_leaves_host_globals_and_builtins_unchanged(page: Page, open_sandbox: Callable[..., Page],
-                                                         platform_sandbox: Callable[[str, str], SandboxServer],
-                                                         fresh_demo_backend: DemoBackend) -> None:
+def test_kommo_leaves_host_globals_and_builtins_unchanged(
+    page: Page, open_sandbox: Callable[..., Page],
+    platform_sandbox: Callable[[str, str], SandboxServer], fresh_demo_backend: DemoBackend
+) -> None:
     snapshot_before_widget(page)
     open_sandbox({"reset": 1}, sandbox=platform_sandbox("kommo", "en"))
     expect(page.locator(".asng-panel")).to_be_visible()
@@ -127,7 +131,8 @@ def test_kommo_leaves_host_globals_and_builtins_unchanged(page: Page, open_sandb
 def test_screenshot_of_the_panel_in_each_locale(platform: str, locale: str, page: Page,
                                                 open_sandbox: Callable[..., Page],
                                                 platform_sandbox: Callable[[str, str], SandboxServer],
-                                                fresh_demo_backend: DemoBackend, screenshot_dir: Path) -> None:
+                                                fresh_demo_backend: DemoBackend,
+                                                screenshot_dir: Path) -> None:
     """docs/screenshots/locale_<platform>_<locale>.png: a call in the panel and the settings form."""
     open_sandbox({"reset": 1}, sandbox=platform_sandbox(platform, locale))
     contact = fresh_demo_backend.phonebook.search("", 1)[0]

@@ -336,7 +336,8 @@ def test_crm_post_round_trip_through_proxy(open_sandbox: Callable[..., Page], fr
     assert stats(sandbox) == {"in_flight": 0, "total": 1, "failed": 0, "timed_out": 0}
 
 
-def test_crm_post_success_gets_jquery_arguments(open_sandbox: Callable[..., Page], fresh_demo_backend: Any) -> None:
+def test_crm_post_success_gets_jquery_arguments(open_sandbox: Callable[..., Page],
+                                                fresh_demo_backend: Any) -> None:
     page = open_sandbox()
     result = page.evaluate("([url, data]) => window.__fake.post(url, data, 'json')",
                            [backend_ping_url(fresh_demo_backend), ping_envelope()])
@@ -346,7 +347,8 @@ def test_crm_post_success_gets_jquery_arguments(open_sandbox: Callable[..., Page
 
 
 def test_crm_post_proxy_failure_gives_error_textstatus(open_sandbox: Callable[..., Page],
-                                                       fresh_demo_backend: Any, sandbox: SandboxServer) -> None:
+                                                       fresh_demo_backend: Any,
+                                                       sandbox: SandboxServer) -> None:
     page = open_sandbox()
     dead = f"http://127.0.0.1:{free_port()}/asterisk_ng"
     refused = page.evaluate("([url, data]) => window.__fake.post(url, data, 'json')", [dead, ping_envelope()])
@@ -366,7 +368,8 @@ def test_crm_post_proxy_failure_gives_error_textstatus(open_sandbox: Callable[..
     assert stats(sandbox)["failed"] == 3
 
 
-def test_crm_post_non_json_body_gives_parsererror(open_sandbox: Callable[..., Page], fresh_demo_backend: Any) -> None:
+def test_crm_post_non_json_body_gives_parsererror(open_sandbox: Callable[..., Page],
+                                                  fresh_demo_backend: Any) -> None:
     page = open_sandbox()
     fresh_demo_backend.inject_fault("non_json", "<html>Bad gateway</html>")
     result = page.evaluate("([url, data]) => window.__fake.post(url, data, 'json')",
@@ -432,7 +435,8 @@ def test_navigation_destroys_then_renders_and_inits(open_sandbox: Callable[..., 
     assert page.evaluate("window.__fake.renderArea") == "clist"
     assert page.evaluate("AMOCRM.data.current_card") is False
     expect(page.locator(".fake-widget")).to_have_count(1)
-    expect(page.locator("[data-sandbox-page=list]")).to_have_class("sandbox-nav__item sandbox-nav__item--active")
+    expect(page.locator("[data-sandbox-page=list]")).to_have_class(
+        "sandbox-nav__item sandbox-nav__item--active")
 
 
 def test_navigation_render_only_mode(open_sandbox: Callable[..., Page]) -> None:
@@ -518,7 +522,8 @@ def test_notifications_recorded_and_shown_in_tray(open_sandbox: Callable[..., Pa
     tray = page.locator("#sandbox-tray .sandbox-tray__item")
     expect(tray).to_have_count(5)
     expect(tray.first).to_contain_text("call text")
-    expect(page.locator("#sandbox-tray [data-type=show_message_error]")).to_contain_text("server not responding")
+    expect(page.locator("#sandbox-tray [data-type=show_message_error]")).to_contain_text(
+        "server not responding")
     expect(page.locator("#sandbox-tray [data-type=show_message]")).to_be_visible()
 
 
@@ -532,7 +537,8 @@ def test_set_status_is_shown(open_sandbox: Callable[..., Page]) -> None:
     assert page.evaluate("window.__sandbox.statuses") == ["error"]
 
 
-def test_control_strip_drives_demo_backend(open_sandbox: Callable[..., Page], fresh_demo_backend: Any) -> None:
+def test_control_strip_drives_demo_backend(open_sandbox: Callable[..., Page],
+                                           fresh_demo_backend: Any) -> None:
     page = open_sandbox()
     page.fill("#sandbox-ctl-phone", "74951015841")
     page.click("[data-sandbox-control=incoming_call]")
@@ -583,7 +589,8 @@ def test_bad_archives_give_clear_errors(tmp_path: Path, fresh_demo_backend: Any)
             SandboxServer(tmp_path / name, fresh_demo_backend.url).start()
 
 
-def test_archive_broken_after_start_shows_error_page(tmp_path: Path, make_sandbox: Callable[..., SandboxServer],
+def test_archive_broken_after_start_shows_error_page(tmp_path: Path,
+                                                     make_sandbox: Callable[..., SandboxServer],
                                                      open_sandbox: Callable[..., Page]) -> None:
     archive = write_archive(tmp_path / "w.zip")
     server = make_sandbox(archive)

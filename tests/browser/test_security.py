@@ -43,7 +43,8 @@ def dialogs(page: Page) -> list[str]:
 @pytest.fixture
 def hostile_backend() -> DemoBackend:
     """A backend whose phonebook is made of XSS payloads."""
-    contacts = [Contact(uuid=f"u{i}{payload}", name=f"{payload} {i}", phone=f"7916{i}{payload}", contact_id=100 + i)
+    contacts = [Contact(uuid=f"u{i}{payload}", name=f"{payload} {i}", phone=f"7916{i}{payload}",
+                        contact_id=100 + i)
                 for i, payload in enumerate(PAYLOADS)]
     backend = DemoBackend(port=0, long_poll_seconds=1.0, phonebook=Phonebook(contacts)).start()
     yield backend
@@ -57,7 +58,8 @@ def injected_elements(page: Page) -> int:
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_call_fields_are_shown_as_text(open_sandbox, fresh_demo_backend: DemoBackend, dialogs, payload: str) -> None:
+def test_call_fields_are_shown_as_text(open_sandbox, fresh_demo_backend: DemoBackend, dialogs,
+                                       payload: str) -> None:
     fresh_demo_backend.configure(long_poll_seconds=1.0)
     page = open_sandbox({"reset": 1})
     fresh_demo_backend.inject_fault("agent_status_result", {"status": "CONVERSATION", "call_info": {
@@ -75,12 +77,13 @@ def test_call_fields_are_shown_as_text(open_sandbox, fresh_demo_backend: DemoBac
     ("https://evil.example/x", None), ("//evil.example", None), ("12/../../logout", None), ("12?x=1", None),
     (" 77 ", "/contacts/detail/77"),
 ])
-def test_contact_link_only_points_to_a_local_contact_card(open_sandbox, fresh_demo_backend: DemoBackend, contact_id,
-                                                          href) -> None:
+def test_contact_link_only_points_to_a_local_contact_card(open_sandbox, fresh_demo_backend: DemoBackend,
+                                                          contact_id, href) -> None:
     fresh_demo_backend.configure(long_poll_seconds=1.0)
     page = open_sandbox({"reset": 1})
     fresh_demo_backend.inject_fault("agent_status_result", {"status": "CONVERSATION", "call_info": {
-        "contact_name": "Rose Peters", "contact_id": contact_id, "contact_phone": "105", "timestamp": 1700000000}})
+        "contact_name": "Rose Peters", "contact_id": contact_id, "contact_phone": "105",
+        "timestamp": 1700000000}})
     expect(page.locator(".asng-call__name")).to_have_text("Rose Peters", timeout=10_000)
     links = page.locator("a.asng-call__name")
     if href is None:
@@ -120,11 +123,13 @@ def test_the_secret_key_stays_in_the_password_field(open_sandbox, fresh_demo_bac
     expect(page.locator(".asng-panel")).to_be_visible()
     page.evaluate("window.__sandbox.openSettings()")
     expect(page.locator(".asng-settings")).to_be_visible(timeout=10_000)
-    widget_dom = page.evaluate("[...document.querySelectorAll('.asng-root')].map((n) => n.outerHTML).join('')")
+    widget_dom = page.evaluate("[...document.querySelectorAll('.asng-root')]"
+                               ".map((n) => n.outerHTML).join('')")
     assert SECRET not in widget_dom
     assert SECRET not in page.evaluate("document.body.innerText")
     fields_with_key = page.evaluate(
-        "(key) => [...document.querySelectorAll('.asng-root input')].filter((i) => i.value === key).map((i) => i.type)",
+        "(key) => [...document.querySelectorAll('.asng-root input')]"
+        ".filter((i) => i.value === key).map((i) => i.type)",
         SECRET)
     assert fields_with_key == ["password"]
 
@@ -159,7 +164,8 @@ def test_prod_build_never_logs_the_secret_key(page: Page, open_sandbox, make_san
 
 
 
-def test_host_globals_and_builtins_are_unchanged(page: Page, open_sandbox, fresh_demo_backend: DemoBackend) -> None:
+def test_host_globals_and_builtins_are_unchanged(page: Page, open_sandbox,
+                                                 fresh_demo_backend: DemoBackend) -> None:
     snapshot_before_widget(page)
     fresh_demo_backend.configure(long_poll_seconds=1.0)
     open_sandbox({"reset": 1})

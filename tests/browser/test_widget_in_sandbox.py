@@ -218,7 +218,8 @@ def open_on_virtual_clock(page: Page, open_sandbox: Callable[..., Page], backend
 # --- 1. start-up ---------------------------------------------------------------------------------
 
 
-def test_lifecycle_order_and_results(open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend) -> None:
+def test_lifecycle_order_and_results(open_sandbox: Callable[..., Page],
+                                     fresh_demo_backend: DemoBackend) -> None:
     page = open_sandbox()
     entries = page.evaluate("window.__sandbox.lifecycle")
     assert [e["name"] for e in entries] == ["render", "init", "bind_actions"]
@@ -244,7 +245,8 @@ def test_click2call_originates_and_poll_reports_the_call(open_sandbox: Callable[
     wait_until(page, lambda: polls_in_flight(fresh_demo_backend) == 1, what="a long poll in flight")
     click_card_phone(page)
 
-    originates = wait_until(page, lambda: [r for r in fresh_demo_backend.requests_for("originate") if r.status_code],
+    originates = wait_until(page, lambda: [r for r in fresh_demo_backend.requests_for("originate")
+                                           if r.status_code],
                             what="the originate request")
     assert len(originates) == 1
     request = originates[0]
@@ -281,7 +283,8 @@ def test_click2call_without_panel(navigation: str, open_sandbox: Callable[..., P
     page.locator("#sandbox-page .sandbox-phone").first.click()
     wait_until(page, lambda: fresh_demo_backend.requests_for("originate"), what="the originate")
     page.wait_for_timeout(500)
-    assert [(r.method, r.params) for r in fresh_demo_backend.requests] == [("originate", {"phone": "+79161000003"})]
+    assert [(r.method, r.params) for r in fresh_demo_backend.requests] == [
+        ("originate", {"phone": "+79161000003"})]
     assert page.evaluate("window.__sandbox.statuses") == ["installed"] * 2
     assert notifications(page) == []
 
@@ -302,7 +305,8 @@ def test_click2call_on_an_unconfigured_widget_tells_the_user(open_sandbox: Calla
 CALL_FAILURES = {
     "status 401": (("status", 401), ru_error("invalid_secret_key")),
     "secret key changed": (("secret_key", "a-new-key"), ru_error("invalid_secret_key")),
-    "method exception": (("exception", "NoSuchExtension"), ru_error("method_exception") + " (NoSuchExtension)"),
+    "method exception": (("exception", "NoSuchExtension"),
+                         ru_error("method_exception") + " (NoSuchExtension)"),
     "connection dropped": (("drop", None), ru_error("not_responding")),
     "not JSON": (("non_json", None), ru_error("invalid_response")),
 }
@@ -316,7 +320,8 @@ def test_click2call_failure_is_notified(case: str, open_sandbox: Callable[..., P
     fresh_demo_backend.inject_fault(kind, value, method="originate")
     click_card_phone(page)
 
-    page.wait_for_function(f"window.__sandbox.notifications.some(n => n.payload.header === {CALL_FAILED_RU!r})")
+    page.wait_for_function("window.__sandbox.notifications"
+                           f".some(n => n.payload.header === {CALL_FAILED_RU!r})")
     failed = notifications(page, CALL_FAILED_RU)
     assert failed == [{"type": "show_message_error",
                        "payload": {"header": CALL_FAILED_RU, "text": f"{CARD_PHONE}: {reason}"}}]
@@ -328,7 +333,8 @@ def test_click2call_failure_is_notified(case: str, open_sandbox: Callable[..., P
     assert fresh_demo_backend.agent_status(USER_ID)["status"] == "NOT_CONVERSATION"
 
 
-def test_click2call_failure_in_english(open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend) -> None:
+def test_click2call_failure_in_english(open_sandbox: Callable[..., Page],
+                                       fresh_demo_backend: DemoBackend) -> None:
     page = open_sandbox({"locale": "en"})
     fresh_demo_backend.inject_fault("status", 401, method="originate")
     click_card_phone(page)
@@ -342,14 +348,16 @@ def test_a_refused_call_is_not_a_server_error(page: Page, open_sandbox: Callable
     fresh_demo_backend.configure(long_poll_seconds=9.0)  # the real backends' long poll
     clock = open_on_virtual_clock(page, open_sandbox, fresh_demo_backend)
     click_card_phone(page)
-    wait_until(page, lambda: polls(fresh_demo_backend)[-1].params["current_status"]["status"] == "CONVERSATION",
+    wait_until(page, lambda: polls(fresh_demo_backend)[-1].params["current_status"]["status"]
+               == "CONVERSATION",
                what="the call to reach the widget")
     clock.advance(MONITOR_WINDOW_MS, step=1000)  # the first window closes with the successes
     assert notifications(page) == []
     # In the next window: one more click during the call, which the server refuses politely,
     # while the status poll waits (a long poll takes 9 s).
     click_card_phone(page)
-    page.wait_for_function(f"window.__sandbox.notifications.some(n => n.payload.header === {CALL_FAILED_RU!r})")
+    page.wait_for_function("window.__sandbox.notifications"
+                           f".some(n => n.payload.header === {CALL_FAILED_RU!r})")
     assert [r.status_code for r in fresh_demo_backend.requests_for("originate")] == [200, 200]
     assert notifications(page, CALL_FAILED_RU)[0]["payload"]["text"] == (
         f"{CARD_PHONE}: " + ru_error("method_exception") + " (AlreadyInConversation)")
@@ -364,7 +372,8 @@ def test_a_refused_call_is_not_a_server_error(page: Page, open_sandbox: Callable
 @pytest.mark.parametrize("navigation", ["full", "render-only"])
 def test_page_switches_leave_one_poll_and_one_action(navigation: str, page: Page,
                                                       open_sandbox: Callable[..., Page],
-                                                      fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+                                                      fresh_demo_backend: DemoBackend,
+                                                      sandbox: SandboxServer) -> None:
     page.add_init_script(COUNT_INTERVALS)
     open_sandbox({"navigation": navigation} if navigation == "render-only" else None)
     wait_until(page, lambda: polls(fresh_demo_backend), what="the first long poll")
@@ -373,7 +382,8 @@ def test_page_switches_leave_one_poll_and_one_action(navigation: str, page: Page
             page.click(f"[data-sandbox-page={target}]")
             expect(page.locator("#sandbox-page")).to_have_attribute("data-page", target)
     names = page.evaluate("window.__sandbox.lifecycle.map(e => e.name)")
-    per_switch = ["destroy", "render", "init", "bind_actions"] if navigation == "full" else ["destroy", "render"]
+    per_switch = (["destroy", "render", "init", "bind_actions"] if navigation == "full"
+                  else ["destroy", "render"])
     assert names == ["render", "init", "bind_actions"] + per_switch * 9
     # Polls of destroyed sessions were not aborted; they end within one long-poll period.
     wait_until(page, lambda: polls_in_flight(fresh_demo_backend) <= 1, timeout=LONG_POLL_SECONDS + 2,
@@ -397,11 +407,13 @@ def test_page_switches_leave_one_poll_and_one_action(navigation: str, page: Page
     # Click2Call still works, one originate per click, on the card and on the list.
     page.click("[data-sandbox-page=card]")
     click_card_phone(page)
-    wait_until(page, lambda: fresh_demo_backend.agent_status(USER_ID)["status"] == "CONVERSATION", what="the call")
+    wait_until(page, lambda: fresh_demo_backend.agent_status(USER_ID)["status"] == "CONVERSATION",
+               what="the call")
     fresh_demo_backend.remote_hangup(USER_ID)
     page.click("[data-sandbox-page=list]")
     page.locator("#sandbox-page .sandbox-phone").nth(1).click()
-    wait_until(page, lambda: len(fresh_demo_backend.requests_for("originate")) >= 2, what="the second originate")
+    wait_until(page, lambda: len(fresh_demo_backend.requests_for("originate")) >= 2,
+               what="the second originate")
     page.wait_for_timeout(300)
     assert [r.params for r in fresh_demo_backend.requests_for("originate")] == [
         {"phone": CARD_PHONE}, {"phone": "+14151007922"}]
@@ -431,7 +443,8 @@ def test_unusable_settings_set_error_status_and_send_nothing(raw: str, open_sand
     assert notifications(page) == []
 
 
-def test_not_configured_install_does_nothing(open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend) -> None:
+def test_not_configured_install_does_nothing(open_sandbox: Callable[..., Page],
+                                             fresh_demo_backend: DemoBackend) -> None:
     page = open_sandbox({"install_status": "not_configured"})
     assert [e["returned"] for e in page.evaluate("window.__sandbox.lifecycle")] == [True, True, True]
     page.wait_for_timeout(500)
@@ -452,7 +465,8 @@ def test_server_down_notification_and_its_rate_limit(page: Page, open_sandbox: C
     fresh_demo_backend.inject_fault("status", 500, method="get_agent_status")
     open_sandbox(sandbox=server)
     started = time.monotonic()
-    count = f"window.__sandbox.notifications.filter(n => n.payload.header === {SERVER_ERROR_RU['header']!r}).length"
+    count = ("window.__sandbox.notifications"
+             f".filter(n => n.payload.header === {SERVER_ERROR_RU['header']!r}).length")
 
     page.wait_for_function(f"{count} >= 1", timeout=9000)
     first = time.monotonic()
@@ -527,9 +541,12 @@ def test_default_notification_delay_is_300_seconds(page: Page, open_sandbox: Cal
     assert len(notifications(page)) == 2
 
 
-def test_long_poll_timeouts_are_successes(open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend) -> None:
-    """408 answers (status codes sent as strings) end a long poll normally: no backoff, no notification."""
-    fresh_demo_backend.configure(long_poll_seconds=1.0, long_poll_timeout_status=408, status_codes_as_strings=True)
+def test_long_poll_timeouts_are_successes(open_sandbox: Callable[..., Page],
+                                          fresh_demo_backend: DemoBackend) -> None:
+    """408 answers (status codes sent as strings) end a long poll normally: no backoff, no
+    notification."""
+    fresh_demo_backend.configure(long_poll_seconds=1.0, long_poll_timeout_status=408,
+                                 status_codes_as_strings=True)
     page = open_sandbox()
     started = time.monotonic()
     # Past the first 5 s monitor window.
@@ -586,7 +603,8 @@ def test_recovery_after_fault_then_incoming_call(open_sandbox: Callable[..., Pag
     wait_until(page, lambda: polls(fresh_demo_backend)[-1].params == {"current_status": status}, timeout=3.0,
                what="the next poll to carry the incoming call")
     fresh_demo_backend.remote_hangup(USER_ID)
-    wait_until(page, lambda: polls(fresh_demo_backend)[-1].params == {"current_status": {"status": "NOT_CONVERSATION"}},
+    wait_until(page, lambda: polls(fresh_demo_backend)[-1].params
+               == {"current_status": {"status": "NOT_CONVERSATION"}},
                timeout=3.0, what="the poll after the hangup")
     assert notifications(page) == []
 
@@ -594,7 +612,8 @@ def test_recovery_after_fault_then_incoming_call(open_sandbox: Callable[..., Pag
 # --- 8. backoff ----------------------------------------------------------------------------------
 
 
-def test_backoff_gaps_grow_in_real_time(open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend) -> None:
+def test_backoff_gaps_grow_in_real_time(open_sandbox: Callable[..., Page],
+                                        fresh_demo_backend: DemoBackend) -> None:
     fresh_demo_backend.inject_fault("status", 500, method="get_agent_status")
     page = open_sandbox()
     wait_until(page, lambda: len(polls(fresh_demo_backend)) >= 5, timeout=10.0, what="five failed polls")
@@ -646,14 +665,17 @@ def test_backoff_schedule_cap_and_reset_on_virtual_clock(page: Page, open_sandbo
 
 
 @pytest.mark.parametrize("phase", ["long poll pending", "backoff pause"])
-def test_destroy_stops_polling_timers_and_click2call(phase: str, page: Page, open_sandbox: Callable[..., Page],
-                                                     fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+def test_destroy_stops_polling_timers_and_click2call(phase: str, page: Page,
+                                                     open_sandbox: Callable[..., Page],
+                                                     fresh_demo_backend: DemoBackend,
+                                                     sandbox: SandboxServer) -> None:
     page.add_init_script(COUNT_INTERVALS)
     if phase == "backoff pause":
         fresh_demo_backend.inject_fault("status", 500, method="get_agent_status")
     open_sandbox()
     if phase == "backoff pause":
-        wait_until(page, lambda: len(polls(fresh_demo_backend)) >= 2, what="two failed polls")  # now pausing 1 s
+        wait_until(page, lambda: len(polls(fresh_demo_backend)) >= 2,
+                   what="two failed polls")  # now pausing 1 s
     else:
         wait_until(page, lambda: polls_in_flight(fresh_demo_backend) == 1, what="a long poll in flight")
     assert page.evaluate("window.__liveIntervals()") == 1
@@ -678,7 +700,8 @@ def test_destroy_stops_polling_timers_and_click2call(phase: str, page: Page, ope
     assert notifications(page) == []
 
 
-def test_render_after_destroy_starts_again(open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend) -> None:
+def test_render_after_destroy_starts_again(open_sandbox: Callable[..., Page],
+                                           fresh_demo_backend: DemoBackend) -> None:
     page = open_sandbox()
     wait_until(page, lambda: polls(fresh_demo_backend), what="the first long poll")
     page.evaluate("window.__sandbox.widget.callbacks.destroy()")
@@ -703,12 +726,13 @@ def test_on_save_switches_to_the_new_settings(open_sandbox: Callable[..., Page],
     wait_until(page, lambda: any(r.status_code == 401 for r in polls(fresh_demo_backend)), timeout=3.0,
                what="a poll refused with the old key")
     refused = len(polls(fresh_demo_backend))
-    event = {"active": "Y", "fields": {"jsonSettings": settings_json(fresh_demo_backend, secret_key="rotated key&1")}}
+    event = {"active": "Y",
+             "fields": {"jsonSettings": settings_json(fresh_demo_backend, secret_key="rotated key&1")}}
     assert page.evaluate("(e) => window.__sandbox.widget.callbacks.onSave(e)", event) is True
     wait_until(page, lambda: len(polls(fresh_demo_backend)) > refused, timeout=0.5,
                what="a poll with the new key right after onSave")
-    wait_until(page, lambda: [r.status_code for r in polls(fresh_demo_backend)[refused:]][:1] == [200], timeout=3.0,
-               what="the new key to be accepted")
+    wait_until(page, lambda: [r.status_code for r in polls(fresh_demo_backend)[refused:]][:1] == [200],
+               timeout=3.0, what="the new key to be accepted")
     page.wait_for_timeout(300)
     assert polls_in_flight(fresh_demo_backend) == 1
     assert page.evaluate("window.__sandbox.requests").pop()["url"] == (
