@@ -94,7 +94,7 @@ def _lifecycle_returns(page: Page) -> list[object]:
 
 
 def test_the_loader_runs_serves_build_picks_up_edits_and_survives_a_stopped_serve(
-        serve: Serve, tmp_path: Path, page: Page, page_errors: PageErrors, demo_backend: DemoBackend,
+        serve: Serve, tmp_path: Path, page: Page, page_errors: PageErrors, fresh_demo_backend: DemoBackend,
         make_sandbox: Callable[..., SandboxServer], open_sandbox: Callable[..., Page]) -> None:
     wait_until(page, serve.script, SERVE_START_S, "serve's first build")
     loader = build(BuildConfig(dev=True, out_dir=tmp_path / "loader", loader_url=serve.dev_url))
@@ -108,7 +108,7 @@ def test_the_loader_runs_serves_build_picks_up_edits_and_survives_a_stopped_serv
                                            " && window.__sandbox.widget.asteriskng)"),
                what="the real widget, loaded from serve")
     page.locator("#sandbox-page .sandbox-phone").first.click()
-    wait_until(page, lambda: [r for r in demo_backend.requests_for("originate") if r.status_code == 200],
+    wait_until(page, lambda: [r for r in fresh_demo_backend.requests_for("originate") if r.status_code == 200],
                what="the originate request through the loaded widget")
     assert all(value is True for value in _lifecycle_returns(page))
 

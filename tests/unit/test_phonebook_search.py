@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from core.phonebook_search import DEBOUNCE_MS, PhonebookSearch
@@ -68,7 +69,9 @@ def test_a_stale_answer_never_replaces_newer_results() -> None:
         await older
         return shown
 
-    shown = asyncio.run(scenario())
+    # Its own thread: the browser tests' Playwright loop may be running in this one.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        shown = thread.submit(asyncio.run, scenario()).result()
     assert shown == [["loading", []], ["loading", []], ["results", [contact("abc-result")]]]
 
 
