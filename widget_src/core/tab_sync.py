@@ -41,7 +41,7 @@ class RelayedError(Exception):
 
 
 def _text_field(error, name):
-    value = error[name] if hasattr(error, name) else None
+    value = getattr(error, name) if hasattr(error, name) else None
     return value if is_string(value) else None
 
 
