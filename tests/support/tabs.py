@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 import urllib.parse
+from collections.abc import Callable
 from typing import Any
 
 from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page
@@ -20,6 +21,18 @@ NO_WEB_LOCKS = "delete Navigator.prototype.locks;"
 NO_BROADCAST_CHANNEL = "delete window.BroadcastChannel;"
 NO_STORAGE = ("Object.defineProperty(window, 'localStorage', {configurable: true,"
               " get() { throw new DOMException('storage is blocked', 'SecurityError'); }});")
+
+# Counts the BroadcastChannels a page opened and has not closed (installed before the widget runs).
+CHANNELS_JS = """(() => {
+    const open = new Set();
+    const Original = window.BroadcastChannel;
+    window.BroadcastChannel = class extends Original {
+        constructor(name) { super(name); open.add(this); }
+        close() { open.delete(this); return super.close(); }
+    };
+    window.__openChannels = () => open.size;
+})();"""
+LOCKS_JS = "navigator.locks.query().then((q) => ({held: q.held.length, pending: q.pending.length}))"
 
 # Times, in the page's absolute clock (shared by the tabs of one browser), when the call block
 # was shown; cleared by the test before the change it times.
@@ -55,12 +68,17 @@ def watch_errors(page: Page, errors: list[str]) -> None:
 
 
 def open_tab(context: BrowserContext, url: str, errors: list[str], init_script: str = "",
-             query: str = "") -> Page:
-    """A new tab of ``context`` at the sandbox ``url``, once the widget is ready and its panel shown."""
+             query: str = "", before: Callable[[Page], None] | None = None) -> Page:
+    """A new tab of ``context`` at the sandbox ``url``, once the widget is ready and its panel shown.
+
+    ``init_script`` runs in the page before anything else; ``before(page)`` before it loads.
+    """
     page = context.new_page()
     watch_errors(page, errors)
     if init_script:
         page.add_init_script(init_script)
+    if before is not None:
+        before(page)
     page.goto(url + "/" + ("?" + query if query else ""))
     page.wait_for_selector("body[data-widget-state=ready]", state="attached")
     page.wait_for_selector(".asng-panel")
