@@ -63,5 +63,6 @@ class TabShare:
             self._apply(message, message["live"])
 
     def _apply(self, message, live):
+        self.poller.received_ms = message["at"]  # when the leader had it: what this tab keeps if it leads
         self.poller.publish(message["status"], live)
         self.poller.show_connection(read_error(get(message, "error", None)))
