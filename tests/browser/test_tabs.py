@@ -8,6 +8,7 @@ and each tab's own crm_post record.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -159,6 +160,10 @@ def test_backend_down_gives_one_notification_per_browser(open_tabs, fresh_demo_b
     pages = open_tabs(5)
     leader = the_leader(pages)
     fresh_demo_backend.inject_fault("status", 503)
+    for page in pages:  # every tab shows the leader's view of the connection, with its text
+        expect(page.locator(".asng-panel__connection")).to_have_class(re.compile("asng-panel__connection--down"))
+    labels = {page.locator(".asng-panel__connection").get_attribute("aria-label") for page in pages}
+    assert len(labels) == 1 and None not in labels
     wait_until(pages[0], lambda: notifications(pages) > 0, timeout=15, what="the notification")
     first = notifications(pages)
     # the leader goes: the next one fails as well, but the browser has already said it
@@ -168,6 +173,10 @@ def test_backend_down_gives_one_notification_per_browser(open_tabs, fresh_demo_b
     rest[0].wait_for_timeout(12_000)  # two more monitor windows of failures in the new leader
     assert first == 1
     assert notifications(rest) == 0
+    fresh_demo_backend.clear_faults()
+    for page in rest:  # and back up, everywhere
+        expect(page.locator(".asng-panel__connection")).not_to_have_class(
+            re.compile("asng-panel__connection--down"), timeout=35_000)
 
 
 def _call_shown_before_any_poll_answer(page: Page, name: str) -> None:
