@@ -10,6 +10,11 @@ archive runs in the local amoCRM sandbox, against the demo backend, in headless 
 * render -> panel visible, median of 20 page switches (destroy, then render);
 * JS heap used after load (Chromium's performance metrics).
 
+Then a table of tabs (docs/behaviour.md §9), for the first archive: 1, 5 and 10 tabs of one
+browser, idle — requests per minute the backend received and the most long polls it held at
+once; and with 5 tabs, PBX-side status changes timed in the leading tab and in a following tab
+from the control request (sent by the leader's page) to each panel showing the change.
+
     .venv/bin/python benchmarks/runtime_benchmark.py [a/widget.zip b/widget.zip] [--changes 200]
 """
 
@@ -29,6 +34,8 @@ from playwright.sync_api import Page, sync_playwright
 
 from sandbox.defaults import DEMO_USER_ID
 from sandbox.run import start_sandbox
+from tests.support.tabs import held_at_once, leaders, open_tab
+from tests.support.waiting import wait_until
 from widgetbuild.config import BuildConfig
 from widgetbuild.pipeline import build
 
@@ -122,6 +129,84 @@ def measure(page: Page, backend, changes: int, idle_seconds: float) -> dict[str,
     return results
 
 
+# In every tab: when the hold button shows ``want`` (absolute time, comparable across the tabs).
+WATCH_HOLD_JS = """(want) => {
+    window.__holdShown = null;
+    const button = document.querySelector('.asng-call__hold');
+    const observer = new MutationObserver(() => {
+        if (button.getAttribute('aria-pressed') === want) {
+            observer.disconnect();
+            window.__holdShown = performance.timeOrigin + performance.now();
+        }
+    });
+    observer.observe(button, {attributes: true});
+}"""
+SEND_HOLD_JS = """async ([hold, user]) => {
+    const started = performance.timeOrigin + performance.now();
+    await window.__sandbox.control('set_hold', {amouser_id: user, is_hold: hold});
+    return started;
+}"""
+
+
+def table(header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print("-+-".join("-" * w for w in widths))
+    for row in rows:
+        print(" | ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
+                         for i, (c, w) in enumerate(zip(row, widths))))
+
+
+def measure_tabs(browser, archive: Path, idle_seconds: float, changes: int) -> list[list[str]]:
+    """The tabs table's rows: idle load for 1, 5 and 10 tabs, then follower vs leader latency."""
+    rows = []
+    running = start_sandbox(archive)
+    errors: list[str] = []
+    try:
+        for count in (1, 5, 10):
+            running.backend.reset()
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            pages = [open_tab(context, running.url, errors, query="controls=0") for _ in range(count)]
+            wait_until(pages[0], lambda: leaders(pages), what="a leader")  # noqa: B023
+            since = time.time()
+            pages[0].wait_for_timeout(idle_seconds * 1000)
+            until = time.time()
+            records = [r for r in running.backend.requests if since <= r.time <= until]
+            held = held_at_once(running.backend.requests_for("get_agent_status"), since, until)
+            rows.append([f"{count} tab{'s' if count > 1 else ''}, idle",
+                         f"{len(records) * 60 / (until - since):.1f}", str(held), "", ""])
+            if count == 5:
+                rows += follower_latency(pages, running.backend, changes)
+            context.close()
+    finally:
+        running.stop()
+    if errors:
+        print("page errors: " + "; ".join(errors), file=sys.stderr)
+    return rows
+
+
+def follower_latency(pages: list[Page], backend, changes: int) -> list[list[str]]:
+    backend.start_incoming_call(USER, phone=backend.phonebook.search("", 1)[0].phone)
+    for page in pages:
+        page.wait_for_selector(".asng-call:not([hidden])")
+    leader = leaders(pages)[0]
+    follower = next(page for page in pages if page is not leader)
+    latencies: dict[str, list[float]] = {"leader": [], "follower": []}
+    for index in range(changes):
+        leader.wait_for_timeout(CHANGE_GAP_MS)
+        want = index % 2 == 0
+        for page in (leader, follower):
+            page.evaluate(WATCH_HOLD_JS, "true" if want else "false")
+        started = leader.evaluate(SEND_HOLD_JS, [want, USER])
+        for name, page in (("leader", leader), ("follower", follower)):
+            shown = wait_until(page, lambda p=page: p.evaluate("window.__holdShown"), what="the change")
+            latencies[name].append(shown - started)
+    backend.remote_hangup(USER)
+    return [[f"status change -> panel, 5 tabs: {name} tab", "", "",
+             f"{statistics.median(values):.0f} ms", f"{percentile(values, 0.95):.0f} ms"]
+            for name, values in latencies.items()]
+
+
 def run_archive(browser, archive: Path, changes: int, idle_seconds: float) -> dict[str, str]:
     running = start_sandbox(archive)
     try:
@@ -142,6 +227,9 @@ def main() -> None:
                         help="widget.zip files to compare (default: build one)")
     parser.add_argument("--changes", type=int, default=200, help="status changes to time")
     parser.add_argument("--idle-seconds", type=float, default=60.0, help="how long to count idle requests")
+    parser.add_argument("--tabs-idle-seconds", type=float, default=60.0,
+                        help="how long to count idle requests with 1, 5 and 10 tabs")
+    parser.add_argument("--tab-changes", type=int, default=50, help="status changes to time with 5 tabs")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -152,16 +240,14 @@ def main() -> None:
             for archive in archives:
                 print(f"measuring {archive} …", file=sys.stderr, flush=True)
                 columns[str(archive)] = run_archive(browser, archive, args.changes, args.idle_seconds)
+            print(f"measuring tabs with {archives[0]} …", file=sys.stderr, flush=True)
+            tab_rows = measure_tabs(browser, archives[0], args.tabs_idle_seconds, args.tab_changes)
             browser.close()
     names = list(next(iter(columns.values())))
     header = ["metric", *(["this checkout (--prod)"] if not args.archives else [str(a) for a in columns])]
-    rows = [[name, *[columns[a].get(name, "") for a in columns]] for name in names]
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    print(" | ".join(h.ljust(w) for h, w in zip(header, widths)))
-    print("-+-".join("-" * w for w in widths))
-    for row in rows:
-        print(" | ".join(str(c).ljust(w) if i == 0 else str(c).rjust(w)
-                         for i, (c, w) in enumerate(zip(row, widths))))
+    table(header, [[name, *[columns[a].get(name, "") for a in columns]] for name in names])
+    print()
+    table(["tabs", "requests/min", "long polls held at once (max)", "median", "p95"], tab_rows)
 
 
 if __name__ == "__main__":

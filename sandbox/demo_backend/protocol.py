@@ -12,6 +12,7 @@ import hmac
 import json
 import re
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -319,6 +320,7 @@ class ProtocolHandler:
                 assert request is not None
                 reply = self._answer(request, secret_key, record, config)
         record.status_code = reply.status_code
+        record.answered = time.time()
         return reply
 
     def _faulted(

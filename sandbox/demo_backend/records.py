@@ -18,7 +18,9 @@ class RequestRecord:
     ``method``/``params``/``headers``/``request_id`` are None when the body could not be
     decoded. ``status_code`` is the protocol status answered (an int), None while a long
     poll is still waiting or when no protocol status was sent (dropped, non-JSON, no
-    headers); ``fault`` names the fault kind that shaped the answer, if any.
+    headers); ``fault`` names the fault kind that shaped the answer, if any. ``time`` is when
+    the request arrived, ``answered`` when its answer was ready (None while a long poll waits):
+    together they say how many requests the backend held at once.
     """
 
     time: float
@@ -28,6 +30,7 @@ class RequestRecord:
     request_id: int | None
     status_code: int | None = None
     fault: str | None = None
+    answered: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, as ``GET /control/requests`` returns it."""
@@ -39,6 +42,7 @@ class RequestRecord:
             "request_id": self.request_id,
             "status_code": self.status_code,
             "fault": self.fault,
+            "answered": self.answered,
         }
 
 

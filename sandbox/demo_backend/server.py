@@ -38,7 +38,7 @@ action (e.g. hold without a call), HTTP 404 for an unknown action.
 
 Fault kinds and their values are listed in faults.py (latency, status, non_json,
 no_headers, drop, secret_key, huge_contacts, agent_status_result, exception). A request
-record is ``{time, method, params, headers, request_id, status_code, fault}``.
+record is ``{time, method, params, headers, request_id, status_code, fault, answered}``.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ from playwright.sync_api import Page, expect
 
 from sandbox.defaults import DEMO_USER_ID
 from sandbox.demo_backend import DemoBackend
+from tests.support.host_snapshot import host_changes, snapshot_before_widget
+from tests.support.tabs import CHANNELS_JS, LOCKS_JS, open_tab, polls_pending
 
 AGENT = DEMO_USER_ID
 
@@ -127,6 +129,31 @@ def test_100_render_destroy_cycles_leak_nothing(instrumented: Page, fresh_demo_b
     assert gone["pending"] == 0
     assert gone["timers"] < first["timers"]
     assert gone["listeners"] < first["listeners"]
+
+
+def test_three_tabs_100_cycles_each_leave_nothing(context, sandbox, fresh_demo_backend: DemoBackend) -> None:
+    fresh_demo_backend.configure(long_poll_seconds=1.0)
+    errors: list[str] = []
+    pages = [open_tab(context, sandbox.url, errors, COUNTERS_JS + CHANNELS_JS, before=snapshot_before_widget)
+             for _ in range(3)]
+    for page in pages:
+        cycle(page, 1)
+    first = [settled(page) for page in pages]
+    for page in pages:
+        cycle(page, 100)
+    assert [settled(page) for page in pages] == first
+    assert sum(polls_pending(page) for page in pages) == 1  # still one leader for the three
+    assert [page.evaluate("window.__openChannels()") for page in pages] == [1, 1, 1]
+    for page in pages:
+        page.evaluate("window.__sandbox.widget.callbacks.destroy()")
+    gone = [settled(page) for page in pages]
+    for page, before, after in zip(pages, first, gone):
+        assert page.evaluate(LOCKS_JS) == {"held": 0, "pending": 0}
+        assert page.evaluate("window.__openChannels()") == 0
+        assert (after["nodes"], after["pending"]) == (0, 0)
+        assert after["timers"] < before["timers"] and after["listeners"] < before["listeners"]
+        assert host_changes(page) == {"new globals": [], "for-in": [], "enumerable": {}}
+    assert errors == []
 
 
 def test_1000_status_transitions_keep_counts_and_heap_flat(instrumented: Page, fresh_demo_backend: DemoBackend) -> None:

@@ -121,8 +121,42 @@ var fakeDom = (function () {
     var store = {};
     globalThis.localStorage = {
         getItem: function (k) { return k in store ? store [k] : null; },
-        setItem: function (k, v) { store [k] = String (v); }
+        setItem: function (k, v) { store [k] = String (v); },
+        removeItem: function (k) { delete store [k]; }
     };
+    // Web Locks and AbortController as far as the widget uses them: one holder per name, waiters
+    // in order, a lock granted in a promise job and released when the callback's promise settles.
+    globalThis.AbortController = function () {
+        var signal = this.signal = {aborted: false, handlers: []};
+        this.abort = function () {
+            if (!signal.aborted) { signal.aborted = true; signal.handlers.forEach (function (h) { h (); }); }
+        };
+    };
+    var held = {};
+    var waiting = {};
+    function grant (name) {
+        if (held [name] || !(waiting [name] || []).length) { return; }
+        var waiter = waiting [name].shift ();
+        held [name] = true;
+        var done = function () { held [name] = false; grant (name); };
+        Promise.resolve ().then (function () { return waiter.callback ({name: name}); }).then (
+            function (value) { done (); waiter.resolve (value); },
+            function (error) { done (); waiter.reject (error); });
+    }
+    globalThis.navigator = {locks: {
+        request: function (name, options, callback) {
+            return new Promise (function (resolve, reject) {
+                var waiter = {callback: callback, resolve: resolve, reject: reject};
+                (waiting [name] = waiting [name] || []).push (waiter);
+                options.signal.handlers.push (function () {
+                    var index = waiting [name].indexOf (waiter);
+                    if (index >= 0) { waiting [name].splice (index, 1); reject (new Error ('AbortError')); }
+                });
+                grant (name);
+            });
+        },
+        held: function () { return Object.keys (held).filter (function (k) { return held [k]; }); }
+    }};
     return {
         listenerCount: function () { return listenerCount; },
         nodeCount: function () { return body.all ().length; },

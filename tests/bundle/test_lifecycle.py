@@ -196,3 +196,30 @@ def test_hidden_panel_setting_mounts_no_panel(fake_amocrm) -> None:
     p = fake_amocrm(settings=settings_text(show_panel=False))
     p.start()
     assert p.run("fakeDom.panels()") == 0
+
+
+def test_two_widgets_of_one_user_share_one_poll_and_hand_it_over(fake_amocrm) -> None:
+    # Two widget instances in one page stand for two tabs: they share the fake's Web Locks.
+    p = fake_amocrm()
+    first = p.start()
+    second = p.start()
+    assert p.methods() == ["get_agent_status"]  # the second follows
+    assert p.value("navigator.locks.held()") != []
+    p.callback(first, "destroy")  # the leader goes: its lock is released, the follower takes over
+    assert p.methods() == ["get_agent_status"] * 2
+    assert p.polls()[1] in p.pending()
+    p.callback(second, "destroy")
+    assert p.value("navigator.locks.held()") == []
+    assert p.timer_count() == 0
+
+
+def test_a_kept_status_is_shown_before_the_first_poll_answers(fake_amocrm) -> None:
+    p = fake_amocrm()
+    widget = p.start()
+    call = {"status": "CONVERSATION", "call_info": {"unique_id": "u1", "contact_name": "Ann Lee",
+                                                     "contact_phone": "79161234567", "timestamp": 1}}
+    p.respond(p.polls()[0], ok(call))
+    p.callback(widget, "destroy")
+    p.callback(widget, "render")  # a page switch: the new session shows the call at once
+    assert p.value("fakeDom.text('asng-call__name')") == "Ann Lee"
+    assert len(p.pending()) >= 1 and p.envelope(p.polls()[1])["content"]["params"]["current_status"] == call

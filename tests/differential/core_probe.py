@@ -46,9 +46,19 @@ from core.protocol import (
     status_code,
     transport_error,
 )
-from core.server_monitor import ServerMonitor
+from core.server_monitor import ServerMonitor, latest_notice
 from core.settings import SettingsError, parse_settings, settings_json
 from core.settings_form import LatestCheck, SettingsForm, check_action, check_subject, is_absolute_http_url
+from core.tab_sync import (
+    error_record,
+    group_name,
+    is_fresh,
+    lease_step,
+    read_error,
+    read_message,
+    state_message,
+    text_hash,
+)
 
 BODIES = [
     ('{"headers": {"status_code": 200, "detail": "success"}, "content": {"jsonrpc": "2.0", "id": 1,'
@@ -305,4 +315,56 @@ def run(unused):
     _phonebook_search(results)
     _errors(results)
     _sequencing(results)
+    _tabs(results)
     return results
+
+
+# What another tab or an old entry in storage may hold: state messages of every shape.
+TAB_MESSAGES = [
+    ('{"group": "g", "status": {"status": "CONVERSATION", "call_info": {"unique_id": "1"}}, "at": 1000,'
+    ' "live": true, "error": null}'),
+    '{"group": "g", "status": {"status": "NOT_CONVERSATION"}, "at": 1000.5, "live": false}',
+    ('{"group": "g", "status": {"status": "X"}, "at": 1000, "live": false,'
+    ' "error": {"code": "not_responding", "message": "get_agent_status: not_responding", "exception_name": null}}'),
+    '{"group": "g", "status": {"status": "X"}, "at": 1000, "live": false, "error": {"code": 5, "message": "m"}}',
+    '{"group": "g", "status": {"status": "X"}, "at": 1000, "live": false, "error": {"message": 7}}',
+    '{"group": "g", "status": {"status": "X"}, "at": 1000, "live": false, "error": "text"}',
+    '{"group": "other", "status": {"status": "X"}, "at": 1000, "live": false}',
+    '{"group": "g", "status": {"status": 1}, "at": 1000, "live": false}',
+    '{"group": "g", "status": [], "at": 1000, "live": false}',
+    '{"group": "g", "status": {"status": "X"}, "at": "1000", "live": false}',
+    '{"group": "g", "status": {"status": "X"}, "at": 1000, "live": 1}',
+    '{"group": "g", "status": {"status": "X"}, "at": 1000}',
+    '{"group": "g"}', '{"kind": "hello", "group": "g"}', '["g"]', '"g"', 'null', '7', '{}',
+]
+TAB_LEASES = ['{"tab": "b", "until": 1500}', '{"tab": "a", "until": 1500}', '{"tab": "b", "until": 1000}',
+              '{"tab": "b", "until": 999999}', '{"tab": "b", "until": "1500"}', '{"until": 1500}', '{"tab": "b"}',
+              'null', '[]', '"lease"', '0']
+
+
+def _tabs(results):
+    def translate(key):
+        return '<' + key + '>'
+
+    for text in ['', 'a', 'https://pbx.example.com/asterisk_ng key', 'Ёлка ключ', 'xyz.' + 'abcdefghij' + 'klmnopqrstuvwxyz0123456789' + 'ABCDEFGHIJKLMNOP']:
+        results.append(['text_hash', text, text_hash(text)])
+    results.append(['group', group_name(7461242, 'https://pbx/a', 'k'), group_name(7461242, 'https://pbx/a', 'k2'),
+                    group_name(1, 'https://pbx/b', 'k')])
+    for error in [NotResponding('get_agent_status', 'no answer'), MethodException('hangup', 'PbxError', None),
+                  None]:
+        record = error_record(error)
+        relayed = read_error(record)
+        results.append(['relay error', record, error_text(translate, relayed) if relayed != None else None])
+    message = state_message('g', {'status': 'NOT_CONVERSATION'}, 1000, True, NotResponding('ping', 'x'))
+    results.append(['state message', message, read_message(message, 'g') != None, read_message(message, 'h')])
+    for text in TAB_MESSAGES:
+        message = read_message(parse_json(text), 'g')
+        fresh = [is_fresh(message, now) for now in [999, 1000, 15999, 16000, 16001]] if message != None else None
+        error = read_error(get(message, 'error', None))
+        results.append(['read message', text, message != None, fresh,
+                        error_text(translate, error) if error != None else None])
+    for text in TAB_LEASES:
+        results.append(['lease', text, lease_step(parse_json(text), 'a', 1000)])
+    for pair in [[None, 'null'], [None, '500'], [700, '500'], [300, '500'], [300, '5000'], [300, '"500"'],
+                 [None, '{"at": 1}']]:
+        results.append(['latest notice', pair, latest_notice(pair[0], parse_json(pair[1]), 1000)])

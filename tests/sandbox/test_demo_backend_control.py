@@ -227,7 +227,7 @@ def test_control_requests_view(shared_demo_backend: DemoBackend) -> None:
         ("ping", 7, 200), ("hangup", 8, 200)]
     assert body["requests"][0]["headers"]["amouser_id"] == AGENT
     assert set(body["requests"][0]) == {"time", "method", "params", "headers", "request_id", "status_code",
-                                        "fault"}
+                                        "fault", "answered"}
     body = control(shared_demo_backend, "requests", method="GET", query="method=hangup")[1]
     assert [r["request_id"] for r in body["requests"]] == [8]
 

@@ -16,7 +16,7 @@ def create_callbacks(widget):
         try:
             settings_page.close()
         finally:
-            lifecycle.stop()
+            lifecycle.close()
 
     amocrm.expose("asteriskng", lifecycle)
     return {

@@ -8,10 +8,12 @@ one session (one poll, one monitor) running.
 from app.monitor_service import MonitorService
 from app.session import Session
 from build_constants import SETTINGS_FIELD
-from core.jscompat import AnyError
+from core.jscompat import AnyError, get, is_string
 from core.settings import SettingsError, parse_settings
 from edge.amocrm import phone_from_action
+from edge.dom import Listeners
 from edge.logger import debug, guard, warn
+from edge.tabs import announce, watch_key
 
 
 class Lifecycle:
@@ -23,12 +25,25 @@ class Lifecycle:
         self.monitor = MonitorService(amocrm)
         self.unconfigured = False  # settings without a server address or key: Click2Call says so
         self.actions_registered = False
+        self.listeners = Listeners()
 
     def start(self):
         """Start a session for the stored settings unless one runs or there is nothing to run."""
+        if self.listeners.count() == 0:
+            # Settings saved in another tab of this user switch this tab too, without a reload.
+            watch_key(self.listeners, self._settings_key(), self._saved_elsewhere)
         if self.session != None:
             return
         self.run(self.amocrm.stored_settings())
+
+    def _settings_key(self):
+        return "asteriskng.settings." + str(self.amocrm.user_id())
+
+    def _saved_elsewhere(self, value):
+        raw = get(value, "raw", None)
+        if is_string(raw):
+            self.amocrm.keep_settings(raw)
+            self.run(raw)
 
     def run(self, raw_settings):
         """Start a session for ``raw_settings`` (JSON text), replacing a running one."""
@@ -80,6 +95,8 @@ class Lifecycle:
             self.stop()
             return
         raw = fields[SETTINGS_FIELD] if fields != None and SETTINGS_FIELD in fields else None
+        if is_string(raw):
+            announce(self._settings_key(), {"raw": raw})  # not kept: the key stays out of storage
         self.run(raw if raw != None else self.amocrm.stored_settings())
 
     def stop(self):
@@ -87,3 +104,10 @@ class Lifecycle:
         if self.session != None:
             self.session.stop()
             self.session = None
+
+    def close(self):
+        """destroy: stop the session and stop following the other tabs' settings."""
+        try:
+            self.stop()
+        finally:
+            self.listeners.remove_all()

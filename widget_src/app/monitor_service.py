@@ -2,14 +2,19 @@
 
 from build_constants import NOTIFICATION_DELAY
 from core.jscompat import now_ms
-from core.server_monitor import WINDOW_MS, ServerMonitor
+from core.server_monitor import WINDOW_MS, ServerMonitor, latest_notice
+from edge.storage import load, save
+
+# When this browser last showed the notification: the tabs share NOTIFICATION_DELAY.
+NOTICE_KEY = "asteriskng.notified"
 
 
 class MonitorService:
     """Counts request outcomes and tells the user when the server keeps failing.
 
     One per widget, not per session: the rate limit (NOTIFICATION_DELAY) must hold across
-    page switches, which end one session and start the next.
+    page switches, which end one session and start the next, and across the browser's tabs
+    (only the leading tab polls, and the time of the last notification is shared).
     """
 
     def __init__(self, amocrm):
@@ -28,6 +33,10 @@ class MonitorService:
 
     def close_window(self):
         """Notify when the window just ended had too many failures."""
-        if self.monitor.close_window(now_ms(), self.notifications_enabled):
+        now = now_ms()
+        monitor = self.monitor
+        monitor.last_notified_ms = latest_notice(monitor.last_notified_ms, load(NOTICE_KEY), now)
+        if monitor.close_window(now, self.notifications_enabled):
+            save(NOTICE_KEY, now)
             self.amocrm.show_error(self.amocrm.i18n("domain.amocrm.notification.not_available.header"),
                                    self.amocrm.i18n("domain.amocrm.notification.not_available.text"))

@@ -1,4 +1,4 @@
-"""Everything that runs for one set of valid settings: client, monitor, status poll.
+"""Everything that runs for one set of valid settings: client, monitor, status poll shared by the tabs.
 
 A session is started by the lifecycle and stopped as a whole: ``stop`` cancels every timer
 and pending request it made, so a destroyed or reconfigured widget leaves nothing behind.
@@ -6,7 +6,9 @@ and pending request it made, so a destroyed or reconfigured widget leaves nothin
 
 from app.click2call import call_number
 from app.status_poller import StatusPoller
+from app.tab_share import TabShare
 from core.backoff import default_backoff
+from core.tab_sync import group_name
 from edge.dom import Listeners
 from edge.server_client import ServerClient
 from edge.timers import Timers
@@ -25,14 +27,18 @@ class Session:
         self.poller = StatusPoller(self.client, self.timers, default_backoff())
         self.listeners = Listeners()
         self.panel = None
+        self.share = None
 
     def start(self):
         """Start the monitor and, when the settings show the panel, the panel and its status poll."""
         self.monitor.start(self.timers, self.settings.enable_notification)
         if self.settings.show_panel:
+            settings = self.settings
+            group = group_name(self.amocrm.user_id(), settings.server_address, settings.secret_key)
+            self.share = TabShare(self.poller, group, self.timers, self.listeners)
             self.panel = CallPanel(self.amocrm, self.client, self.poller, self.timers)
+            self.share.start()  # first: the panel's first render shows the kept status
             self.panel.mount()
-            self.poller.start()
             # Back online: poll now instead of after the backoff.
             self.listeners.on(window, "online", self.poller.wake)
 
@@ -41,6 +47,8 @@ class Session:
         if self.panel != None:
             self.panel.unmount()
             self.panel = None
+        if self.share != None:
+            self.share.stop()
         self.listeners.remove_all()
         self.poller.stop()
         self.client.close()

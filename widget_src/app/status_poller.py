@@ -8,7 +8,7 @@ changes. :meth:`StatusPoller.stop` ends the loop: no timer or request outlives i
 from core.agent_status import initial_status, is_agent_status, read_status, same_status
 from core.jscompat import AnyError, now_ms
 from core.protocol import Cancelled, InvalidResponse, LongPollTimeout
-from edge.logger import debug, report_bug
+from edge.logger import debug, guard, report_bug
 
 # The shortest time between two polls: after an answer without news, and after a change.
 QUIET_POLL_MS = 1000
@@ -33,6 +33,8 @@ class StatusPoller:
         self.run_id = 0
         self.answers = 0
         self.wake_up = None
+        self.received_ms = None  # when the server last answered this tab's poll
+        self.on_answer = None  # on_answer(live) after every answer, changed or not
 
     def subscribe(self, listener):
         """Call ``listener(view, live)`` now and on every status change; returns an unsubscribe function.
@@ -69,8 +71,9 @@ class StatusPoller:
         self.running = False
         self.run_id = self.run_id + 1
 
-    def _publish(self, raw, live):
-        """Take ``raw`` as the current status; True if it differs from the last one."""
+    def publish(self, raw, live):
+        """Take ``raw`` as the current status (from this tab's poll or from the leading tab);
+        True if it differs from the last one."""
         if same_status(raw, self.raw_status):
             return False
         self.raw_status = raw
@@ -96,6 +99,7 @@ class StatusPoller:
                     return
                 if isinstance(error, LongPollTimeout):
                     self._succeeded()
+                    self._answered(False)
                     await self._keep_pace(sent, QUIET_POLL_MS)
                     continue
                 delay = self.backoff.next_delay()
@@ -107,7 +111,9 @@ class StatusPoller:
                 return
             self.answers = self.answers + 1
             self._succeeded()
-            changed = self._publish(raw, self.answers > 1 or held_ms >= HELD_POLL_MS)
+            live = self.answers > 1 or held_ms >= HELD_POLL_MS
+            changed = self.publish(raw, live)
+            self._answered(live)
             await self._keep_pace(sent, CHANGED_POLL_MS if changed else QUIET_POLL_MS)
 
     async def _keep_pace(self, sent_ms, gap_ms):
@@ -136,6 +142,16 @@ class StatusPoller:
         if self.wake_up != None:
             self.backoff.reset()
             self.wake_up()
+
+    def show_connection(self, error):
+        """Take the leading tab's view of the connection: ``error``, or None when its polls work."""
+        if error != None or self.failing:
+            self._connection(error)
+
+    def _answered(self, live):
+        self.received_ms = now_ms()
+        if self.on_answer != None:
+            guard("answer listener", self.on_answer, live)
 
     def _succeeded(self):
         self.backoff.reset()

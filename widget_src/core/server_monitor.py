@@ -1,5 +1,7 @@
 """Decides when the server has failed often enough to tell the user (docs/behaviour.md §5)."""
 
+from core.jscompat import is_number
+
 WINDOW_MS = 5000
 SUCCESS_THRESHOLD = 0.75
 
@@ -36,3 +38,13 @@ class ServerMonitor:
             return False
         self.last_notified_ms = now_ms
         return True
+
+
+def latest_notice(own_ms, shared_ms, now_ms):
+    """When the browser last notified: the later of this tab's time and the one the tabs share.
+
+    A shared value that is not a time, or lies in the future (a corrupt entry), is ignored.
+    """
+    if not is_number(shared_ms) or shared_ms > now_ms:
+        return own_ms
+    return shared_ms if own_ms == None or shared_ms > own_ms else own_ms

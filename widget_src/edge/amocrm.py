@@ -33,12 +33,22 @@ class AmoCRM:
         path = get(self.widget.get_settings(), "path", None)
         return path if is_string(path) and len(path) > 0 else None
 
+    def user_id(self):
+        """The current amoCRM user's id (a number), or None."""
+        return to_whole_number(self.widget.system()["amouser_id"])
+
+    def keep_settings(self, raw):
+        """Make ``raw`` (settings JSON another tab saved) this page's settings until it reloads."""
+        settings = {}
+        settings[SETTINGS_FIELD] = raw
+        self.widget.set_settings(settings)
+
     def request_headers(self):
         """The ``headers`` of every request: the current user and the widget version."""
         system = self.widget.system()
         return {
             "amouser_email": system["amouser"],
-            "amouser_id": to_whole_number(system["amouser_id"]),
+            "amouser_id": self.user_id(),
             "widget_version": self.widget.get_version() or WIDGET_VERSION,
         }
 

@@ -18,3 +18,11 @@ def save(key, value):
         window.localStorage.setItem(key, to_json(value))
     except AnyError:
         return
+
+
+def remove(key):
+    """Forget ``key`` (silently skipped where storage is blocked)."""
+    try:
+        window.localStorage.removeItem(key)
+    except AnyError:
+        return

@@ -1,5 +1,6 @@
 """Where the call panel sits: its remembered position and collapsed state, dragging by the
-header, and keeping the whole panel inside the window as it or the window changes size.
+header, and keeping the whole panel inside the window as it or the window changes size. The
+state is shared: a panel moved or collapsed in one tab moves or collapses in the others.
 
 The default spot follows the window's bottom-right corner; only a position the user dragged
 to is remembered. Every listener comes from the panel's :class:`Listeners`, so unmounting the
@@ -9,6 +10,7 @@ panel removes them; :meth:`PanelPlacement.stop` disconnects the ResizeObserver.
 from core.jscompat import get
 from core.panel_logic import clamp_position, default_position, read_position
 from edge.storage import load, save
+from edge.tabs import watch_key
 
 STORAGE_KEY = "asteriskng.panel"
 
@@ -33,12 +35,8 @@ class PanelPlacement:
         ``on_collapse()`` runs when the user collapses the panel (the panel closes its list).
         """
         self.on_collapse = on_collapse
-        stored = load(STORAGE_KEY)
-        self.collapsed = get(stored, "collapsed", False) == True
-        self.view.set_collapsed(self.collapsed)
-        position = read_position(stored)
-        self.user_placed = position != None
-        self._place(position)
+        self._restore(load(STORAGE_KEY))
+        watch_key(self.listeners, STORAGE_KEY, self._restore)  # the tabs share one panel state
         on = self.listeners.on
         on(self.view.toggle, "click", self._toggle_collapsed)
         on(self.view.header, "mousedown", self._start_drag)
@@ -47,6 +45,14 @@ class PanelPlacement:
             # The panel grows with the call block and the option list: keep all of it on screen.
             self.resize_observer = __new__(ResizeObserver(self._keep_inside))
             self.resize_observer.observe(self.view.root)
+
+    def _restore(self, stored):
+        """Take the stored state (this tab's at start, another tab's when it changes it)."""
+        self.collapsed = get(stored, "collapsed", False) == True
+        self.view.set_collapsed(self.collapsed)
+        position = read_position(stored)
+        self.user_placed = position != None
+        self._place(position)
 
     def stop(self):
         """Disconnect the ResizeObserver (the panel's :class:`Listeners` remove the rest)."""
