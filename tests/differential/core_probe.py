@@ -298,19 +298,19 @@ def _sequencing(results):
 API_ANSWERS = [
     '{"_embedded": {"notes": [{"id": 90000002, "entity_id": 1, "request_id": "0"}]}}',
     '{"_embedded": {"tasks": [{"id": "90000003"}]}}',
-    '{"_embedded": {"contacts": [{"id": 90000001, "name": "Ann <b>", "responsible_user_id": 7,'
-    ' "custom_fields_values": [{"field_code": "PHONE", "values": [{"value": "+7 900 1"}]}]},'
-    ' {"id": 5, "name": null, "custom_fields_values": null}, {"id": -1}, {"name": "no id"}]}}',
-    '{"validation-errors": [{"request_id": "0", "errors": [{"code": "RequiredField",'
-    ' "path": "custom_fields_values.0.values.0.value", "detail": "This field is missing."}]}],'
-    ' "title": "Bad Request", "status": 400, "detail": "Request validation failed"}',
+    ('{"_embedded": {"contacts": [{"id": 90000001, "name": "Ann <b>", "responsible_user_id": 7,'
+     ' "custom_fields_values": [{"field_code": "PHONE", "values": [{"value": "+7 900 1"}]}]},'
+     ' {"id": 5, "name": null, "custom_fields_values": null}, {"id": -1}, {"name": "no id"}]}}'),
+    ('{"validation-errors": [{"request_id": "0", "errors": [{"code": "RequiredField",'
+     ' "path": "custom_fields_values.0.values.0.value", "detail": "This field is missing."}]}],'
+     ' "title": "Bad Request", "status": 400, "detail": "Request validation failed"}'),
     '{"title": "Too Many Requests", "status": 429, "detail": "slow", "retry_after": 7}',
     '{"title": "Unauthorized", "status": 401, "detail": "expired"}',
-    '{"_embedded": {"notes": [{"id": 11, "note_type": "common", "params": {"text": "hi"}, "created_by": 7,'
-    ' "created_at": 1700000000}, {"id": 12, "note_type": "common", "params": {"text": "hi"},'
-    ' "created_by": "7", "created_at": 1700000500}]}}',
-    '{"_embedded": {"tasks": [{"id": 21, "text": "Call back", "complete_till": 1700003600,'
-    ' "entity_id": 90000001, "responsible_user_id": 7}]}}',
+    ('{"_embedded": {"notes": [{"id": 11, "note_type": "common", "params": {"text": "hi"}, "created_by": 7,'
+     ' "created_at": 1700000000}, {"id": 12, "note_type": "common", "params": {"text": "hi"},'
+     ' "created_by": "7", "created_at": 1700000500}]}}'),
+    ('{"_embedded": {"tasks": [{"id": 21, "text": "Call back", "complete_till": 1700003600,'
+     ' "entity_id": 90000001, "responsible_user_id": 7}]}}'),
     'null', '[]', '"text"', '{}', '{"_embedded": {"notes": "x"}}',
 ]
 

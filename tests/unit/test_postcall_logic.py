@@ -56,7 +56,8 @@ def test_impossible_picker_values_give_no_due_time(text: str | None) -> None:
 
 
 def test_leap_day_is_a_valid_pick() -> None:
-    assert parse_local("2024-02-29T10:00", 0) == int(dt.datetime(2024, 2, 29, 10, tzinfo=dt.UTC).timestamp() * 1000)
+    leap = dt.datetime(2024, 2, 29, 10, tzinfo=dt.UTC)
+    assert parse_local("2024-02-29T10:00", 0) == int(leap.timestamp() * 1000)
 
 
 def test_payloads_are_amocrms_shapes() -> None:
@@ -82,7 +83,8 @@ def test_digits_only_are_searched() -> None:
 
 
 @pytest.mark.parametrize("status, kind", [(200, "ok"), (401, "auth"), (403, "auth"), (429, "rate"),
-                                          (400, "invalid"), (500, "unknown"), (0, "unknown"), (502, "unknown")])
+                                          (400, "invalid"), (500, "unknown"), (0, "unknown"),
+                                          (502, "unknown")])
 def test_answers_are_classified(status: int, kind: str) -> None:
     assert classify(status, None, None)["kind"] == kind
 

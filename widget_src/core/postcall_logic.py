@@ -183,7 +183,8 @@ def classify(status, body, retry_after_header):
         return {"kind": "rate", "wait_s": wait if wait != None and wait > 0 else 1, "field": "",
                 "detail": detail}
     if status == 400 or status == 404 or status == 422:
-        return {"kind": "invalid", "wait_s": 0, "field": _first_field(body), "detail": _first_detail(body, detail)}
+        return {"kind": "invalid", "wait_s": 0, "field": _first_field(body),
+                "detail": _first_detail(body, detail)}
     return {"kind": "unknown", "wait_s": 0, "field": "", "detail": detail}
 
 

@@ -83,7 +83,8 @@ class SettingsView:
         self.enable_notification = element("input", {"class": "asng-settings__checkbox",
                                                      "id": notification_id, "type": "checkbox"}, [])
         self.post_call_card = element("input", {"class": "asng-settings__checkbox",
-                                                "id": "asng-settings-post-call" + suffix, "type": "checkbox"}, [])
+                                                "id": "asng-settings-post-call" + suffix,
+                                                "type": "checkbox"}, [])
         options = element("fieldset", {"class": "asng-settings__options"}, [
             element("legend", {"class": "asng-settings__legend"},
                     [amocrm.i18n("domain.amocrm.settings.options")]),
