@@ -166,3 +166,133 @@ def test_ctrl_enter_saves_and_a_double_save_writes_one_note(opened: Page, fresh_
     expect(card.root).to_be_hidden(timeout=WAIT_MS)
     opened.wait_for_timeout(300)
     assert [n["params"]["text"] for n in state(sandbox)["notes"]] == ["twice?"]
+
+
+# --- faults: nothing typed is lost, and nothing is written twice ---------------------------------
+
+
+def notes(sandbox: SandboxServer) -> list[str]:
+    return [n["params"]["text"] for n in state(sandbox)["notes"]]
+
+
+@pytest.mark.parametrize("kind", ["401", "403"])
+def test_refused_rights_keep_the_text_and_retry_saves_once(
+        kind: str, opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+    """Catches a 401/403 being retried in a loop (amoCRM blocks such clients) or dropping the text."""
+    card = known_call(opened, fresh_demo_backend)
+    api(sandbox, "faults", {"kind": kind, "times": 1})
+    card.note.fill("after the call")
+    card.save.click()
+    expect(card.status).to_have_text(t("error_auth"), timeout=WAIT_MS)
+    expect(card.note).to_have_value("after the call")
+    expect(card.save).to_have_text(t("retry"))
+    opened.wait_for_timeout(1500)
+    assert writes(sandbox) == [f"POST /api/v4/contacts/{IVANOV['contact_id']}/notes"]  # no retry by itself
+    card.save.click()
+    expect(card.root).to_be_hidden(timeout=WAIT_MS)
+    assert notes(sandbox) == ["after the call"]
+
+
+@pytest.mark.parametrize("fault", [
+    {"kind": "429", "retry_after": 1},
+    {"kind": "500", "times": 2},
+    {"kind": "drop", "times": 2},
+    {"kind": "lost"},
+    {"kind": "slow", "delay": 2},
+], ids=lambda fault: fault["kind"])
+def test_transient_faults_are_retried_and_write_exactly_once(
+        fault: dict[str, Any], opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+    """Catches a retry after a lost answer re-POSTing (two notes or tasks), and a 429 retried early."""
+    card = known_call(opened, fresh_demo_backend)
+    card.task_on.check()
+    api(sandbox, "faults", fault)
+    card.note.fill("call him back about the offer")
+    started = time.monotonic()
+    card.save.click()
+    expect(card.root).to_be_hidden(timeout=20_000)
+    if fault["kind"] == "429":
+        assert time.monotonic() - started >= 1.0
+    opened.wait_for_timeout(500)
+    now = state(sandbox)
+    assert notes(sandbox) == ["call him back about the offer"]
+    assert len(now["tasks"]) == 1
+    assert outbox(opened)["items"] == []
+
+
+def test_a_validation_error_names_the_field_and_shows_amocrms_text_literally(
+        opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+    card = known_call(opened, fresh_demo_backend)
+    api(sandbox, "faults", {"kind": "400", "detail": EVIL})
+    card.note.fill(EVIL)
+    card.save.click()
+    expected = t("error_field").replace("{field}", "text").replace("{detail}", EVIL)
+    expect(card.status).to_have_text(expected, timeout=WAIT_MS)
+    assert opened.locator(".asng-card img").count() == 0
+    card.save.click()
+    expect(card.root).to_be_hidden(timeout=WAIT_MS)
+    assert notes(sandbox) == [EVIL]
+    assert opened.evaluate("window.__xss") is None
+
+
+def test_an_unsent_save_survives_a_reload_and_is_sent_once(
+        opened: Page, open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend,
+        sandbox: SandboxServer) -> None:
+    card = known_call(opened, fresh_demo_backend)
+    api(sandbox, "faults", {"kind": "500", "times": 0})
+    card.note.fill("typed before the reload")
+    card.save.click()
+    expect(card.status).to_have_text(t("error_retrying"), timeout=WAIT_MS)
+    page = open_sandbox({"locale": LOCALE})
+    card = Card(page)
+    expect(card.indicator).to_have_text(t("unsent_one"), timeout=WAIT_MS)
+    assert notes(sandbox) == []
+    api(sandbox, "faults", {"kind": "none"})
+    expect(card.indicator).to_be_hidden(timeout=30_000)
+    assert notes(sandbox) == ["typed before the reload"]
+    assert outbox(page)["items"] == []
+
+
+def test_a_draft_survives_a_reload_and_the_indicator_reopens_it(
+        opened: Page, open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend,
+        sandbox: SandboxServer) -> None:
+    card = known_call(opened, fresh_demo_backend)
+    card.note.fill("half-written")
+    page = open_sandbox({"locale": LOCALE})
+    card = Card(page)
+    expect(card.indicator).to_have_text(t("unsent_one"), timeout=WAIT_MS)
+    card.indicator.click()
+    expect(card.note).to_have_value("half-written")
+    card.save.click()
+    expect(card.root).to_be_hidden(timeout=WAIT_MS)
+    assert notes(sandbox) == ["half-written"]
+
+
+def test_the_panel_keeps_working_while_a_save_is_pending(
+        opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+    card = known_call(opened, fresh_demo_backend)
+    api(sandbox, "faults", {"kind": "slow", "delay": 3})
+    card.note.fill("slow one")
+    card.save.click()
+    expect(card.status).to_have_text(t("saving"))
+    panel = Panel(opened)
+    panel.input.click()
+    panel.input.press_sequentially("Smi", delay=20)
+    expect(panel.option.first).to_be_visible(timeout=WAIT_MS)
+    assert notes(sandbox) == []
+    expect(card.root).to_be_hidden(timeout=WAIT_MS)
+    assert notes(sandbox) == ["slow one"]
+
+
+def test_a_new_call_keeps_the_unsaved_draft_of_the_last_one(
+        opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+    card = known_call(opened, fresh_demo_backend)
+    card.note.fill("first call's note")
+    card = known_call(opened, fresh_demo_backend, SMITH)
+    expect(card.name).to_have_text(SMITH["name"])
+    expect(card.note).to_have_value("")
+    drafts = [i["note"] for i in outbox(opened)["items"]]
+    assert drafts == ["first call's note", ""]
+    card.skip.click()
+    expect(card.indicator).to_have_text(t("unsent_one"))
+    card.indicator.click()
+    expect(card.note).to_have_value("first call's note")
