@@ -296,3 +296,68 @@ def test_a_new_call_keeps_the_unsaved_draft_of_the_last_one(
     expect(card.indicator).to_have_text(t("unsent_one"))
     card.indicator.click()
     expect(card.note).to_have_value("first call's note")
+
+
+# --- the unknown caller: 0, 1 or several contacts with the number --------------------------------
+
+UNKNOWN = "70000000071"
+
+
+def add_contact(sandbox: SandboxServer, name: str, phone: str) -> int:
+    """A contact made in amoCRM (not in the PBX's phonebook), through the emulated REST API."""
+    body = json.dumps([{"name": name, "custom_fields_values": [
+        {"field_code": "PHONE", "values": [{"value": phone, "enum_code": "MOB"}]}]}]).encode()
+    request = urllib.request.Request(f"{sandbox.url}/api/v4/contacts", data=body, method="POST", headers={
+        "Content-Type": "application/json", "X-Requested-With": "XMLHttpRequest"})
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        return int(json.loads(answer.read())["_embedded"]["contacts"][0]["id"])
+
+
+def test_unknown_caller_without_a_match_gets_a_new_contact_with_the_note(
+        opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+    card = talk_and_hang_up(opened, fresh_demo_backend, phone=UNKNOWN)
+    expect(card.name).to_have_text(t("unknown_number"))
+    expect(card.phone).to_have_text(UNKNOWN)
+    expect(card.create).to_have_value(UNKNOWN, timeout=WAIT_MS)
+    card.create.fill(EVIL)
+    card.note.fill("new lead")
+    card.save.click()
+    expect(card.root).to_be_hidden(timeout=WAIT_MS)
+    created = [c for c in state(sandbox)["contacts"] if c["name"] == EVIL]
+    assert len(created) == 1
+    assert created[0]["custom_fields_values"][0]["values"] == [{"value": UNKNOWN, "enum_code": "WORK"}]
+    assert [(n["entity_id"], n["params"]["text"]) for n in state(sandbox)["notes"]] == [
+        (created[0]["id"], "new lead")]
+    assert opened.evaluate("window.__xss") is None
+
+
+def test_unknown_caller_with_one_match_is_attached_to_it(
+        opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+    contact_id = add_contact(sandbox, "Olga Petrova", "+7 (000) 000-00-71")
+    card = talk_and_hang_up(opened, fresh_demo_backend, phone=UNKNOWN)
+    expect(card.name).to_have_text("Olga Petrova", timeout=WAIT_MS)
+    expect(card.name).to_have_attribute("href", f"/contacts/detail/{contact_id}")
+    card.task_on.check()
+    card.save.click()
+    expect(card.root).to_be_hidden(timeout=WAIT_MS)
+    now = state(sandbox)
+    assert [(t_["entity_id"], t_["text"]) for t_ in now["tasks"]] == [(contact_id, t("task_default"))]
+    assert writes(sandbox) == ["POST /api/v4/contacts", "POST /api/v4/tasks"]  # the seed, then the task
+
+
+def test_unknown_caller_with_several_matches_lets_the_agent_pick(
+        opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+    add_contact(sandbox, EVIL, "+70000000071")
+    second = add_contact(sandbox, "Second Namesake", "70000000071")
+    card = talk_and_hang_up(opened, fresh_demo_backend, phone=UNKNOWN)
+    options = opened.locator(".asng-card__option")
+    expect(options).to_have_count(2, timeout=WAIT_MS)
+    expect(options.first.locator(".asng-card__option-name")).to_have_text(EVIL)
+    card.note.fill("which one?")
+    card.save.click()
+    expect(card.status).to_have_text(t("error_contact"))
+    opened.get_by_label("Second Namesake").check()
+    card.save.click()
+    expect(card.root).to_be_hidden(timeout=WAIT_MS)
+    assert [(n["entity_id"], n["params"]["text"]) for n in state(sandbox)["notes"]] == [(second, "which one?")]
+    assert opened.evaluate("window.__xss") is None

@@ -143,12 +143,11 @@ class CardView:
             if kind == "search_failed":
                 children.append(element("div", {"class": "asng-card__hint"},
                                         [i18n("domain.amocrm.postcall.error_search")]))
-            children = children + [
-                element("label", {"class": "asng-card__label", "for": field_id},
-                        [i18n("domain.amocrm.postcall.create_label")]),
-                field,
-                element("div", {"class": "asng-card__hint"}, [i18n("domain.amocrm.postcall.create_hint")]),
-            ]
+            children.append(element("label", {"class": "asng-card__label", "for": field_id},
+                                    [i18n("domain.amocrm.postcall.create_label")]))
+            children.append(field)
+            children.append(element("div", {"class": "asng-card__hint"},
+                                    [i18n("domain.amocrm.postcall.create_hint")]))
             replace_children(self.contact, children)
             return field
         replace_children(self.contact, [])
