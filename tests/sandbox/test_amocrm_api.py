@@ -439,7 +439,8 @@ def test_fault_400_is_a_validation_error_with_the_given_detail(api: AmoApi) -> N
 
 
 @pytest.mark.parametrize(
-    "fault", [{"kind": "418"}, {"kind": "400", "detail": 5}, {"kind": "429", "times": -1}, {"kind": "slow", "delay": "x"}]
+    "fault", [{"kind": "418"}, {"kind": "400", "detail": 5}, {"kind": "429", "times": -1},
+              {"kind": "slow", "delay": "x"}]
 )
 def test_bad_fault_is_rejected(api: AmoApi, fault: dict[str, Any]) -> None:
     assert call(api, "POST", "/sandbox/amocrm-api/faults", fault, headers={})[0] == 400
