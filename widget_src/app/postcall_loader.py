@@ -10,7 +10,7 @@ from build_constants import WIDGET_VERSION
 from core.jscompat import AnyError, get, is_list, now_ms
 from core.panel_logic import clock_offset_ms, elapsed_seconds
 from edge.amocrm import load_module
-from edge.logger import report_bug
+from edge.logger import report_bug, warn
 from edge.storage import load
 
 CARD_FILE = "/postcall.js"
@@ -85,7 +85,7 @@ class PostcallLoader:
 
     def _failed(self, error):
         self.loading = False
-        report_bug("post-call card load", error)
+        warn("the post-call card did not load:", error)
         if self.stopped or _told[0]:
             return
         _told[0] = True

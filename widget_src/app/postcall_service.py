@@ -2,9 +2,9 @@
 
 Runs in postcall.js. Every change goes to the outbox first (read, change, write: another tab may
 have written meanwhile), so nothing typed is lost on a reload, a crash or a new call. The sender
-takes one queued item at a time under a lease (two tabs never send the same item), records each
-write's attempt before sending it, and after an answer that never came checks amoCRM before
-sending again (core/postcall_outbox.py).
+takes one queued item at a time under a lease and, where the browser has them, a Web Lock; before
+every write it checks amoCRM for that write (a lost answer, a double Save, another tab), so each
+note, task and contact is written once (core/postcall_outbox.py).
 """
 
 from postcall_constants import CARD_STYLES
@@ -326,8 +326,24 @@ class PostcallService:
         if wake != None:
             self.wake_timer = self.timers.timeout(self.pump, max(0, wake - now_ms()) + 10)
 
-    async def _advance(self, item_id):
-        """One step of one item: a check after a lost answer, or the next write."""
+    def _advance(self, item_id):
+        """One step of one item, under the page's Web Lock for this outbox when the browser has one.
+
+        localStorage alone cannot keep two tabs from sending the same item (each tab may read the
+        other's writes late); the lock makes the check-then-write of one step exclusive, and the
+        check (in amoCRM, not in localStorage) sees what the other tab wrote.
+        """
+        locks = None
+        # __pragma__ ('ecom')
+        #?__pragma__ ('js', '{}', 'var nav = typeof navigator !== "undefined" ? navigator : null;')
+        #?__pragma__ ('js', '{}', 'locks = nav && nav.locks ? nav.locks : null;')
+        # __pragma__ ('noecom')
+        if locks == None:
+            return self._advance_locked(item_id)
+        return locks.request(self.key, lambda lock: self._advance_locked(item_id))
+
+    async def _advance_locked(self, item_id):
+        """Check amoCRM for the step's write (a lost answer, another tab), then write it if missing."""
         outbox = self._load()
         item = find_item(outbox, item_id)
         if item == None or not is_ready(item, self.owner, now_ms()):
@@ -339,22 +355,18 @@ class PostcallService:
             self._done(item_id)
             return
         take(item, self.owner, now_ms())
-        attempted = get(item, attempt_key(step), None)
-        if attempted == None:
-            item[attempt_key(step)] = now_ms()
         put_item(outbox, item)
         self._save(outbox)
-        if attempted != None:
-            answer = await self._check(step, item, attempted // 1000)
-            if self.stopped:
-                return
-            if answer["found"] != None or answer["verdict"]["kind"] != "ok":
-                self._record(item_id, step, answer["verdict"], answer["found"])
-                return
+        answer = await self._check(step, item, item["created_ms"] // 1000)
+        if self.stopped:
+            return
+        if answer["found"] != None or answer["verdict"]["kind"] != "ok":
+            self._record(item_id, step, answer["verdict"], answer["found"])
+            return
 
-            def mark(changed):
-                changed[attempt_key(step)] = now_ms()
-            self._change(item_id, mark)
+        def mark(changed):
+            changed[attempt_key(step)] = now_ms()
+        self._change(item_id, mark)
         answer = await self._write(step, item)
         if self.stopped:
             return
@@ -396,7 +408,8 @@ class PostcallService:
         return self.api.add_task(item["task_text"].strip(), item["due_s"], item["contact_id"], self.user_id)
 
     async def _check(self, step, item, since_s):
-        """Did the write of ``step`` sent at ``since_s`` reach amoCRM? ``{found, verdict}``."""
+        """Is ``step``'s write already in amoCRM (made after ``since_s``, the card's time)?
+        ``{found, verdict}``."""
         if step == "contact":
             answer = await self.api.search(digits_of(item["phone"]))
         elif step == "note":
