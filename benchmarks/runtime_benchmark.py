@@ -8,6 +8,8 @@ archive runs in the local amoCRM sandbox, against the demo backend, in headless 
 * keystroke -> search results shown (includes the 250 ms debounce), median of 10 searches;
 * requests per minute sent by an idle panel (about one long poll per 9 s is expected);
 * render -> panel visible, median of 20 page switches (destroy, then render);
+* hangup shown -> post-call card shown: median and p95 over ``--hangups`` calls (the card's bundle,
+  postcall.js, is loaded when the first call begins; each card is skipped before the next call);
 * JS heap used after load (Chromium's performance metrics).
 
     .venv/bin/python benchmarks/runtime_benchmark.py [a/widget.zip b/widget.zip] [--changes 200]
@@ -73,6 +75,25 @@ SEARCH_JS = """async (text) => {
     return performance.now() - started;
 }"""
 
+# From the panel hiding the call (the hangup shown) to the post-call card in the panel.
+HANGUP_CARD_JS = """async (user) => {
+    const call = document.querySelector('.asng-call');
+    let hiddenAt = null;
+    const shown = new Promise((resolve) => {
+        const observer = new MutationObserver(() => {
+            if (hiddenAt === null && call.hidden) { hiddenAt = performance.now(); }
+            if (hiddenAt !== null && document.querySelector('.asng-card')) {
+                observer.disconnect();
+                resolve(performance.now() - hiddenAt);
+            }
+        });
+        observer.observe(document.querySelector('.asng-panel'),
+                         {attributes: true, childList: true, subtree: true});
+    });
+    await window.__sandbox.control('remote_hangup', {amouser_id: user});
+    return await shown;
+}"""
+
 RENDER_JS = """async () => {
     const started = performance.now();
     window.__sandbox.navigate(window.__sandbox.page === 'card' ? 'list' : 'card');
@@ -84,6 +105,20 @@ RENDER_JS = """async () => {
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure_cards(page: Page, backend, hangups: int) -> dict[str, str]:
+    """Hangup shown -> card shown, for calls with a known contact."""
+    contact = backend.phonebook.search("", 1)[0]
+    delays = []
+    for _ in range(hangups):
+        backend.start_incoming_call(USER, contact_uuid=contact.uuid)
+        page.wait_for_selector(".asng-call:not([hidden])")
+        delays.append(page.evaluate(HANGUP_CARD_JS, USER))
+        page.click(".asng-card__skip")
+        page.wait_for_selector(".asng-card", state="detached")
+    return {"hangup shown -> card shown (median)": f"{statistics.median(delays):.1f} ms",
+            "hangup shown -> card shown (p95)": f"{percentile(delays, 0.95):.1f} ms"}
 
 
 def measure(page: Page, backend, changes: int, idle_seconds: float) -> dict[str, str]:
@@ -122,7 +157,7 @@ def measure(page: Page, backend, changes: int, idle_seconds: float) -> dict[str,
     return results
 
 
-def run_archive(browser, archive: Path, changes: int, idle_seconds: float) -> dict[str, str]:
+def run_archive(browser, archive: Path, changes: int, idle_seconds: float, hangups: int) -> dict[str, str]:
     running = start_sandbox(archive)
     try:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
@@ -130,6 +165,12 @@ def run_archive(browser, archive: Path, changes: int, idle_seconds: float) -> di
         page.wait_for_selector("body[data-widget-state=ready]")
         page.wait_for_selector(".asng-panel")
         results = measure(page, running.backend, changes, idle_seconds)
+        if hangups > 0:
+            page.goto(running.url + "?reset=1&controls=0")
+            page.wait_for_selector("body[data-widget-state=ready]")
+            page.wait_for_selector(".asng-panel")
+            page.wait_for_timeout(500)
+            results.update(measure_cards(page, running.backend, hangups))
         page.close()
         return results
     finally:
@@ -142,6 +183,7 @@ def main() -> None:
                         help="widget.zip files to compare (default: build one)")
     parser.add_argument("--changes", type=int, default=200, help="status changes to time")
     parser.add_argument("--idle-seconds", type=float, default=60.0, help="how long to count idle requests")
+    parser.add_argument("--hangups", type=int, default=30, help="calls ended to time the post-call card")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -151,7 +193,8 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
             for archive in archives:
                 print(f"measuring {archive} …", file=sys.stderr, flush=True)
-                columns[str(archive)] = run_archive(browser, archive, args.changes, args.idle_seconds)
+                columns[str(archive)] = run_archive(browser, archive, args.changes, args.idle_seconds,
+                                                    args.hangups)
             browser.close()
     names = list(next(iter(columns.values())))
     header = ["metric", *(["this checkout (--prod)"] if not args.archives else [str(a) for a in columns])]
