@@ -175,7 +175,8 @@ class PostcallService:
             default_text = self.i18n("domain.amocrm.postcall.task_default")
             item = new_item("call-" + call_id, call, now_ms(), default_text)
             put_item(outbox, item)
-            self._save(outbox)
+        prune_drafts(outbox, item["id"])  # the last card's draft stays only if something was typed
+        self._save(outbox)
         self._open(item)
 
     def _open(self, item):
