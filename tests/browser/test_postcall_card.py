@@ -465,3 +465,20 @@ def test_two_tabs_save_one_note_and_both_cards_close(
     opened.wait_for_timeout(500)
     assert notes(sandbox) == ["from the first tab"]
     second.close()
+
+
+def test_a_page_switch_while_saving_hands_the_save_to_the_new_page(
+        opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+    """Catches a destroyed card still holding the outbox's Web Lock (the new page would never send)."""
+    card = known_call(opened, fresh_demo_backend)
+    api(sandbox, "faults", {"kind": "500", "times": 0})
+    card.note.fill("saved by the next page")
+    card.save.click()
+    expect(card.status).to_have_text(t("error_retrying"), timeout=WAIT_MS)
+    opened.evaluate("window.__sandbox.navigate('list')")
+    expect(opened.locator("#sandbox-page")).to_have_attribute("data-page", "list")
+    card = Card(opened)
+    expect(card.indicator).to_have_text(t("unsent_one"), timeout=WAIT_MS)
+    api(sandbox, "faults", {"kind": "none"})
+    expect(card.indicator).to_be_hidden(timeout=70_000)
+    assert notes(sandbox) == ["saved by the next page"]

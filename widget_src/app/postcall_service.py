@@ -266,6 +266,12 @@ class PostcallService:
     # -- the unknown caller -----------------------------------------------------------------
 
     async def _find_contact(self, item):
+        try:
+            await self._search(item)
+        except AnyError as error:  # never a rejected promise in amoCRM's page
+            report_bug("post-call contact search", error)
+
+    async def _search(self, item):
         item_id = item["id"]
         digits = digits_of(item["phone"])
         if len(digits) == 0:

@@ -2,8 +2,9 @@
 
 Every call answers a Promise of ``{status, body, retry_after}`` (status 0: no answer; body: the
 decoded JSON or None) and never rejects. Requests are spaced RATE_GAP_MS apart (amoCRM allows 7
-per second). After :meth:`AmoRest.close` answers are dropped: the outbox's attempt marks make the
-next run check what happened.
+per second). :meth:`AmoRest.close` answers every pending call at once with status 0 (so nothing
+waits for ever, e.g. holding a Web Lock) and drops the real answers when they come: the next run
+checks in amoCRM what happened.
 """
 
 from core.jscompat import AnyError, now_ms, parse_json, url_encode
@@ -19,13 +20,17 @@ class AmoRest:
         self.timers = timers
         self.free_at = 0
         self.closed = False
+        self.pending = []
 
     def call(self, method, path, body):
         """Send one request when the rate allows; a Promise of the answer."""
         def run(resolve, reject):
+            self.pending.append(resolve)
+
             def done(status, text, retry_after):
-                if self.closed:
+                if self.closed or resolve not in self.pending:
                     return
+                self.pending.remove(resolve)
                 decoded = None
                 try:
                     decoded = parse_json(text) if text != None and len(text) > 0 else None
@@ -71,5 +76,9 @@ class AmoRest:
         return self.call("GET", "/api/v4/tasks" + query, None)
 
     def close(self):
-        """Drop every answer from now on."""
+        """Answer every pending call with status 0 now; drop every answer from now on."""
         self.closed = True
+        pending = self.pending
+        self.pending = []
+        for resolve in pending:
+            resolve({"status": 0, "body": None, "retry_after": None})

@@ -34,8 +34,7 @@ class Card:
         self.item_id = None
         self.listeners = Listeners()
         self.create_field = None
-        self.indicator = Indicator()
-        self.indicator.attach(mount)
+        self.indicator = Indicator(mount)
         self.indicator_off = Listeners()
         self.indicator_off.on(self.indicator.root, "click", lambda event: self.actions["open_first"]())
 

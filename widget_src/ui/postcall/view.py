@@ -194,22 +194,21 @@ class CardView:
 
 
 class Indicator:
-    """"1 unsaved call result": a button in the panel that opens the oldest unsaved result."""
+    """"1 unsaved call result": a button in the panel that opens the oldest unsaved result (in the
+    panel only while there is something to say)."""
 
-    def __init__(self):
-        self.root = element("button", {"type": "button", "class": "asng-card-indicator",
-                                       "hidden": "hidden"}, [])
-
-    def attach(self, mount):
-        mount.insertBefore(self.root, mount.firstChild)
+    def __init__(self, mount):
+        self.mount = mount
+        self.root = element("button", {"type": "button", "class": "asng-card-indicator"}, [])
 
     def detach(self):
         remove(self.root)
 
     def show(self, text):
-        """Show ``text``, or hide the indicator for None."""
+        """Show ``text``, or take the indicator out of the panel for None."""
         if text == None:
-            self.root.setAttribute("hidden", "hidden")
-        else:
-            set_text(self.root, text)
-            self.root.removeAttribute("hidden")
+            remove(self.root)
+            return
+        set_text(self.root, text)
+        if self.root.parentNode != self.mount:
+            self.mount.insertBefore(self.root, self.mount.firstChild)
