@@ -8,6 +8,7 @@ the tests read. Every test fails on a page error or console.error (tests/browser
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.request
 from collections.abc import Callable
@@ -482,3 +483,16 @@ def test_a_page_switch_while_saving_hands_the_save_to_the_new_page(
     api(sandbox, "faults", {"kind": "none"})
     expect(card.indicator).to_be_hidden(timeout=70_000)
     assert notes(sandbox) == ["saved by the next page"]
+
+
+def test_a_collapsed_panel_opens_for_the_card(opened: Page, fresh_demo_backend: DemoBackend) -> None:
+    panel = Panel(opened)
+    panel.toggle.click()
+    expect(panel.root).to_have_class(re.compile("asng-panel--collapsed"))
+    ready(opened, fresh_demo_backend)
+    fresh_demo_backend.start_incoming_call(USER_ID, contact_uuid=uuid_of(fresh_demo_backend, IVANOV["name"]))
+    expect(panel.call).not_to_have_attribute("hidden", "hidden", timeout=WAIT_MS)  # in a collapsed body
+    fresh_demo_backend.remote_hangup(USER_ID)
+    card = Card(opened)
+    expect(card.note).to_be_visible(timeout=WAIT_MS)
+    expect(panel.root).not_to_have_class(re.compile("asng-panel--collapsed"))

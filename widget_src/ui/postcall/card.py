@@ -22,6 +22,16 @@ def _typing_elsewhere(root):
     return tag == "input" or tag == "textarea" or tag == "select" or active.isContentEditable == True
 
 
+def _expand_panel(mount):
+    """A collapsed panel is expanded (with its own toggle, which remembers it): a call result
+    needs the agent's eyes."""
+    panel = mount.closest(".asng-panel")
+    if panel != None and panel.classList.contains("asng-panel--collapsed"):
+        toggle = panel.querySelector(".asng-panel__toggle")
+        if toggle != None:
+            toggle.click()
+
+
 class Card:
     """The card and the unsaved-results indicator inside the call panel's body (``mount``)."""
 
@@ -64,6 +74,7 @@ class Card:
         on(view.root, "keydown", self._on_key)
         view.show_who(item["contact_name"], item["contact_id"], item["phone"])
         self.refresh(item, None)
+        _expand_panel(self.mount)
         if not _typing_elsewhere(view.root):
             view.note.focus()
 
