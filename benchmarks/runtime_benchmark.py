@@ -8,6 +8,9 @@ archive runs in the local amoCRM sandbox, against the demo backend, in headless 
 * keystroke -> search results shown (includes the 250 ms debounce), median of 10 searches;
 * requests per minute sent by an idle panel (about one long poll per 9 s is expected);
 * render -> panel visible, median of 20 page switches (destroy, then render);
+* hangup shown -> post-call card shown: median and p95 over ``--hangups`` calls (the card's bundle,
+  postcall.js, is loaded when the first call begins; each card is skipped before the next call), and
+  the PBX's hangup (the control request) -> card shown, which includes the long poll's answer;
 * JS heap used after load (Chromium's performance metrics).
 
 Then a table of tabs (docs/behaviour.md §9), for the first archive: 1, 5 and 10 tabs of one
@@ -80,6 +83,27 @@ SEARCH_JS = """async (text) => {
     return performance.now() - started;
 }"""
 
+# From the panel hiding the call (the hangup shown) to the post-call card in the panel.
+HANGUP_CARD_JS = """async (user) => {
+    const call = document.querySelector('.asng-call');
+    let hiddenAt = null;
+    const started = performance.now();
+    const shown = new Promise((resolve) => {
+        const observer = new MutationObserver(() => {
+            if (hiddenAt === null && call.hidden) { hiddenAt = performance.now(); }
+            if (hiddenAt !== null && document.querySelector('.asng-card')) {
+                observer.disconnect();
+                const now = performance.now();
+                resolve([now - hiddenAt, now - started]);
+            }
+        });
+        observer.observe(document.querySelector('.asng-panel'),
+                         {attributes: true, childList: true, subtree: true});
+    });
+    await window.__sandbox.control('remote_hangup', {amouser_id: user});
+    return await shown;
+}"""
+
 RENDER_JS = """async () => {
     const started = performance.now();
     window.__sandbox.navigate(window.__sandbox.page === 'card' ? 'list' : 'card');
@@ -91,6 +115,23 @@ RENDER_JS = """async () => {
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure_cards(page: Page, backend, hangups: int) -> dict[str, str]:
+    """Hangup shown -> card shown, for calls with a known contact."""
+    contact = backend.phonebook.search("", 1)[0]
+    delays, totals = [], []
+    for _ in range(hangups):
+        backend.start_incoming_call(USER, contact_uuid=contact.uuid)
+        page.wait_for_selector(".asng-call:not([hidden])")
+        after_hangup_shown, after_pbx_hangup = page.evaluate(HANGUP_CARD_JS, USER)
+        delays.append(after_hangup_shown)
+        totals.append(after_pbx_hangup)
+        page.click(".asng-card__skip")
+        page.wait_for_selector(".asng-card", state="detached")
+    return {"hangup shown -> card shown (median)": f"{statistics.median(delays):.1f} ms",
+            "hangup shown -> card shown (p95)": f"{percentile(delays, 0.95):.1f} ms",
+            "PBX hangup -> card shown (median)": f"{statistics.median(totals):.0f} ms"}
 
 
 def measure(page: Page, backend, changes: int, idle_seconds: float) -> dict[str, str]:
@@ -207,7 +248,7 @@ def follower_latency(pages: list[Page], backend, changes: int) -> list[list[str]
             for name, values in latencies.items()]
 
 
-def run_archive(browser, archive: Path, changes: int, idle_seconds: float) -> dict[str, str]:
+def run_archive(browser, archive: Path, changes: int, idle_seconds: float, hangups: int) -> dict[str, str]:
     running = start_sandbox(archive)
     try:
         page = browser.new_page(viewport={"width": 1280, "height": 800})
@@ -215,6 +256,12 @@ def run_archive(browser, archive: Path, changes: int, idle_seconds: float) -> di
         page.wait_for_selector("body[data-widget-state=ready]")
         page.wait_for_selector(".asng-panel")
         results = measure(page, running.backend, changes, idle_seconds)
+        if hangups > 0:
+            page.goto(running.url + "?reset=1&controls=0")
+            page.wait_for_selector("body[data-widget-state=ready]")
+            page.wait_for_selector(".asng-panel")
+            page.wait_for_timeout(500)
+            results.update(measure_cards(page, running.backend, hangups))
         page.close()
         return results
     finally:
@@ -227,6 +274,7 @@ def main() -> None:
                         help="widget.zip files to compare (default: build one)")
     parser.add_argument("--changes", type=int, default=200, help="status changes to time")
     parser.add_argument("--idle-seconds", type=float, default=60.0, help="how long to count idle requests")
+    parser.add_argument("--hangups", type=int, default=30, help="calls ended to time the post-call card")
     parser.add_argument("--tabs-idle-seconds", type=float, default=60.0,
                         help="how long to count idle requests with 1, 5 and 10 tabs")
     parser.add_argument("--tab-changes", type=int, default=50, help="status changes to time with 5 tabs")
@@ -239,7 +287,8 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
             for archive in archives:
                 print(f"measuring {archive} …", file=sys.stderr, flush=True)
-                columns[str(archive)] = run_archive(browser, archive, args.changes, args.idle_seconds)
+                columns[str(archive)] = run_archive(browser, archive, args.changes, args.idle_seconds,
+                                                    args.hangups)
             print(f"measuring tabs with {archives[0]} …", file=sys.stderr, flush=True)
             tab_rows = measure_tabs(browser, archives[0], args.tabs_idle_seconds, args.tab_changes)
             browser.close()

@@ -16,7 +16,12 @@ Endpoints (see :meth:`AmoApi.handle`):
 
 Sandbox control (never faulted, no header checks):
 
-* ``POST /sandbox/amocrm-api/faults``  ``{"kind", "times", "retry_after", "delay"}`` (one active fault)
+* ``POST /sandbox/amocrm-api/faults``  ``{"kind", "times", "retry_after", "delay", "detail"}`` (one active
+  fault): ``400`` (a validation error on ``params.text`` whose detail is ``detail``), ``401``, ``403``
+  (amoCRM's HTML block page), ``429`` (``retry_after`` seconds), ``500``, ``drop`` (the connection
+  closes before the request is handled), ``lost`` (the request IS handled, then the connection closes:
+  a write whose answer never arrives), ``slow`` (answers after ``delay`` seconds); ``times`` requests
+  (0 = until cleared), ``none`` clears
 * ``GET  /sandbox/amocrm-api/state``   ``{"contacts", "notes", "tasks", "requests", "fault"}``
 * ``POST /sandbox/amocrm-api/reset``   drop created contacts, notes and tasks, the request log and the fault
 
@@ -63,7 +68,7 @@ FIRST_ID = 90000001
 ENUM_CODES = ("WORK", "MOB", "WORKDD", "FAX", "HOME", "OTHER")
 NOTE_TYPES = ("common",)
 ENTITY_TYPES = ("contacts",)
-FAULT_KINDS = ("401", "403", "429", "500", "drop", "slow", "none")
+FAULT_KINDS = ("400", "401", "403", "429", "500", "drop", "lost", "slow", "none")
 MAX_BATCH = 250
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 250
@@ -288,10 +293,11 @@ class Fault:
     remaining: int | None
     retry_after: int = 1
     delay: float = 1.0
+    detail: str = "This value is not valid."
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "remaining": self.remaining, "retry_after": self.retry_after,
-                "delay": self.delay}
+                "delay": self.delay, "detail": self.detail}
 
 
 def parse_fault(payload: Any) -> Fault | str:
@@ -310,7 +316,10 @@ def parse_fault(payload: Any) -> Fault | str:
     delay = payload.get("delay", 1.0)
     if not isinstance(delay, int | float) or isinstance(delay, bool) or not 0 <= delay <= MAX_DELAY:
         return f"delay must be a number of seconds between 0 and {MAX_DELAY:g}"
-    return Fault(kind, times or None, retry_after, float(delay))
+    detail = payload.get("detail", Fault.detail)
+    if not isinstance(detail, str):
+        return "detail must be a string"
+    return Fault(kind, times or None, retry_after, float(delay), detail)
 
 
 # --- the API ------------------------------------------------------------------------------------
@@ -403,6 +412,9 @@ class AmoApi:
         answer = self._faulted(fault) if fault else None
         if answer is None:
             answer = self._api(method, path, query, _lower_keys(headers), body)
+            if fault and fault.kind == "lost":  # handled, but the answer never reaches the page
+                self._log(method, path, None)
+                return 0, {}, None
         self._log(method, path, answer[0] if answer[2] is not None else None)
         return answer
 
@@ -415,9 +427,14 @@ class AmoApi:
                 fault.remaining -= 1
                 if fault.remaining <= 0:
                     self._fault = None
-            return Fault(fault.kind, fault.remaining, fault.retry_after, fault.delay)
+            return Fault(fault.kind, fault.remaining, fault.retry_after, fault.delay, fault.detail)
 
     def _faulted(self, fault: Fault) -> Answer | None:
+        if fault.kind == "400":
+            return _validation_failed([{"request_id": "0", "errors": [
+                {"code": "InvalidType", "path": "params.text", "detail": fault.detail}]}])
+        if fault.kind == "lost":
+            return None
         if fault.kind == "401":
             return problem(401, "Unauthorized", "Authorization token is expired or invalid")
         if fault.kind == "403":

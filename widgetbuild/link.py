@@ -294,6 +294,17 @@ var __builtins_before__ = __builtins_snapshot__ ();
 """
 
 
+def _linked_modules(target_dir: Path, entry: str, export: str) -> tuple[list[str], dict[str, Module]]:
+    modules = _load_graph(target_dir, entry)
+    _check_imports(modules, target_dir)
+    if export not in modules[entry].exports:
+        raise BuildError(target_dir / f"{entry}.js", f"the entry module does not define {export!r}")
+    order = _order(modules, entry, target_dir)
+    for name, wanted in _wanted_exports(modules, entry, export).items():
+        _drop_unused(modules[name], wanted)
+    return order, modules
+
+
 def link(target_dir: Path, entry: str, export: str, dev: bool) -> str:
     """Link the modules reachable from ``entry`` into one AMD module returning ``Widget``.
 
@@ -302,13 +313,7 @@ def link(target_dir: Path, entry: str, export: str, dev: bool) -> str:
     widget object) to the Python function ``entry.export`` and stores what it returns as
     ``this.callbacks``.
     """
-    modules = _load_graph(target_dir, entry)
-    _check_imports(modules, target_dir)
-    if export not in modules[entry].exports:
-        raise BuildError(target_dir / f"{entry}.js", f"the entry module does not define {export!r}")
-    order = _order(modules, entry, target_dir)
-    for name, wanted in _wanted_exports(modules, entry, export).items():
-        _drop_unused(modules[name], wanted)
+    order, modules = _linked_modules(target_dir, entry, export)
     protos = ", ".join(f"{p}.prototype" for p in _PROTOTYPES)
     parts = ["define (['jquery'], function ($) {", _PRELUDE % {"protos": protos}]
     parts.append("var " + ", ".join(f"{_ns(name)} = {{}}" for name in order) + ";")
@@ -328,4 +333,62 @@ def link(target_dir: Path, entry: str, export: str, dev: bool) -> str:
         "return Widget;\n"
         "});\n"
     )
+    return "\n".join(parts)
+
+
+_LAZY_PRELUDE = """\
+'use strict';
+function __export__ (ns, getters) {
+    Object.keys (getters).forEach (function (key) {
+        Object.defineProperty (ns, key, {get: getters [key], enumerable: true});
+    });
+}
+var __builtins_before__ = [%(protos)s].map (function (proto) {
+    var own = {};
+    Object.getOwnPropertyNames (proto).forEach (function (key) {
+        own [key] = Object.getOwnPropertyDescriptor (proto, key);
+    });
+    return {proto: proto, own: own};
+});
+// This bundle carries its own copy of the Transcrypt runtime, which re-extends the built-in
+// prototypes script.js's runtime already extended. Put back every property that existed before
+// (script.js keeps its own runtime's methods, e.g. Array.prototype.__class__ stays its list) and
+// hide new ones from for-in: loading this bundle changes no built-in the page or script.js sees.
+function __restore_builtins__ () {
+    __builtins_before__.forEach (function (entry) {
+        Object.getOwnPropertyNames (entry.proto).forEach (function (key) {
+            var d = Object.getOwnPropertyDescriptor (entry.proto, key);
+            var old = entry.own [key];
+            if (old) {
+                if (d.configurable && (old.value !== d.value || old.get !== d.get || old.set !== d.set
+                        || old.enumerable !== d.enumerable)) {
+                    Object.defineProperty (entry.proto, key, old);
+                }
+            }
+            else if (d.enumerable && d.configurable) {
+                d.enumerable = false;
+                Object.defineProperty (entry.proto, key, d);
+            }
+        });
+    });
+}
+"""
+
+
+def link_lazy(target_dir: Path, entry: str, export: str) -> str:
+    """Link ``entry`` into an AMD module loaded on demand by script.js, returning ``{export: fn}``.
+
+    The bundle has its own (pruned) copy of the runtime and of the modules it shares with
+    script.js; nothing but plain JavaScript values crosses between the two. The runtime's
+    changes to built-in prototypes are undone once the modules have run: script.js's runtime
+    made the same ones when it loaded.
+    """
+    order, modules = _linked_modules(target_dir, entry, export)
+    protos = ", ".join(f"{p}.prototype" for p in _PROTOTYPES)
+    parts = ["define (['jquery'], function ($) {", _LAZY_PRELUDE % {"protos": protos}]
+    parts.append("var " + ", ".join(f"{_ns(name)} = {{}}" for name in order) + ";")
+    parts.append("try {")
+    parts += [_module_js(modules[name]) for name in order]
+    parts.append("} finally { __restore_builtins__ (); }")
+    parts.append(f"return {{{export}: {_ns(entry)}.{export}}};\n}});\n")
     return "\n".join(parts)

@@ -53,6 +53,16 @@ define(['require'], function (require) {
         try {
             require([url], function (RealWidget) {
                 try {
+                    // The real widget loads its other files (postcall.js) from params.path: from
+                    // serve too, not from this archive.
+                    var getSettings = self.get_settings;
+                    self.get_settings = function () {
+                        var settings = getSettings.apply(self, arguments);
+                        var copy = {};
+                        Object.keys(settings || {}).forEach(function (key) { copy[key] = settings[key]; });
+                        copy.path = DEV_URL + '/widget';
+                        return copy;
+                    };
                     RealWidget.call(self);  // sets self.callbacks to the real widget's
                     pending.forEach(function (call) {
                         var callback = self.callbacks[call[0]];

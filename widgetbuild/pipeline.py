@@ -17,16 +17,19 @@ from widgetbuild.config import BuildConfig
 from widgetbuild.errors import BuildError
 from widgetbuild.i18n import check_code_keys, load_locales, select_locales
 from widgetbuild.images import make_logos, tour_images
-from widgetbuild.link import link
+from widgetbuild.link import link, link_lazy
 from widgetbuild.loader import RECORD_FILE, loader_record, loader_script
 from widgetbuild.manifest import render_manifest, validate_manifest
 from widgetbuild.manifest import tour_images as manifest_tour_images
 from widgetbuild.minify import minify
 from widgetbuild.output import check_out_dir, publish
 from widgetbuild.paths import shown
-from widgetbuild.transpile import ENTRY_MODULE, transpile, transpile_incremental
+from widgetbuild.transpile import CARD_MODULE, ENTRY_MODULE, transpile, transpile_incremental
 
 ENTRY_FUNCTION = "make_callbacks"
+# The post-call card's bundle: loaded by script.js on demand (RequireJS), exports ``start(host)``.
+CARD_FILE = "postcall.js"
+CARD_FUNCTION = "start"
 # build.py keeps the incremental build cache here, inside the output folder.
 CACHE_DIR_NAME = ".cache"
 
@@ -112,9 +115,14 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
     # Pillow releases the GIL and Transcrypt runs in its own process: images overlap the transpile.
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending_images = pool.submit(_timed, images)
+        card: list[str] = []
+
         def linked(target: Path) -> str:
-            return stage("link", lambda: link(target, ENTRY_MODULE, ENTRY_FUNCTION, config.dev),
-                         lambda s: f"{len(s.encode()):,} bytes")
+            def both() -> str:
+                card.append(link_lazy(target, CARD_MODULE, CARD_FUNCTION))
+                return link(target, ENTRY_MODULE, ENTRY_FUNCTION, config.dev)
+
+            return stage("link", both, lambda s: f"{len(s.encode()):,} + {len(card[0].encode()):,} bytes")
 
         if config.loader_url is not None:
             script = stage("loader", lambda: loader_script(config.loader_url),
@@ -131,12 +139,15 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
         linked = script
         if not config.dev and config.loader_url is None:
             script = stage("minify", lambda: minify(script), lambda s: f"{len(s.encode()):,} bytes")
+            card[0] = minify(card[0])
         image_files, seconds = pending_images.result()
         report("images", seconds, f"{len(image_files)} files")
     files = {"manifest.json": _json_bytes(rendered), "script.js": script.encode("utf-8"), **image_files}
     files.update({f"i18n/{locale}.json": _json_bytes(tree) for locale, tree in trees.items()})
     if config.loader_url is not None:
         files[RECORD_FILE] = loader_record(config.loader_url)
+    else:
+        files[CARD_FILE] = card[0].encode("utf-8")
 
     def archive() -> bytes:
         check_sizes(files)

@@ -59,10 +59,11 @@ TONES = {
 
 
 def settings_text(address: str, key: str = "AsteriskNG", show_panel: bool = True,
-                  notification: bool = True) -> str:
+                  notification: bool = True, post_call_card: bool = True) -> str:
     """The settings JSON as the widget writes it (compact, these key names, this order)."""
     return json.dumps({"server": {"serverAddress": address, "secretKey": key},
-                       "amocrm": {"showPanel": show_panel, "enableNotification": notification}},
+                       "amocrm": {"showPanel": show_panel, "enableNotification": notification,
+                                  "postCallCard": post_call_card}},
                       separators=(",", ":"), ensure_ascii=False)
 
 
@@ -614,3 +615,15 @@ def test_screenshots(make_sandbox: Callable[..., SandboxServer], sandbox_archive
     _shoot(page, screenshot_dir / "settings_not_configured.png")
     for name in ("connected", "invalid_key", "not_configured"):
         assert (screenshot_dir / f"settings_{name}.png").stat().st_size > 2000
+
+
+def test_the_post_call_card_checkbox_writes_its_key(opened: Callable[..., Page], fresh_demo_backend: Any) -> None:
+    """The setting of docs/behaviour.md §10: on by default (also for settings saved without it)."""
+    page = opened()
+    card = page.locator(".asng-settings__checkbox >> nth=2")
+    expect(card).to_be_checked()
+    expect(page.get_by_label(text("ru", "domain.amocrm.settings.field.post_call_card"))).to_be_checked()
+    card.uncheck()
+    page.locator(SAVE).click()
+    expected = settings_text(fresh_demo_backend.url, post_call_card=False)
+    assert page.evaluate("window.__sandbox.storedSettings().jsonSettings") == expected

@@ -21,7 +21,7 @@ from widgetbuild.config import PROJECT_ROOT, BuildConfig
 from widgetbuild.pipeline import build
 
 TOUR = ["images/tour_1_ru.png", "images/tour_2_ru.png", "images/tour_3_ru.png"]
-ARCHIVE_NAMES = sorted(["manifest.json", "script.js", "i18n/en.json", "i18n/ru.json", *LOGO_SIZES, *TOUR])
+ARCHIVE_NAMES = sorted(["manifest.json", "script.js", "postcall.js", "i18n/en.json", "i18n/ru.json", *LOGO_SIZES, *TOUR])
 # i18n and manifest are checked first (cheap); images are made while Transcrypt runs.
 PROD_STAGES = ["i18n", "manifest", "transpile", "link", "minify", "images", "archive"]
 DEV_STAGES = ["i18n", "manifest", "transpile", "link", "images", "archive"]
@@ -181,7 +181,7 @@ def test_dev_and_prod_ship_the_same_manifest_texts_and_images(prod_widget: Built
                                                               dev_widget: BuiltWidget) -> None:
     assert set(dev_widget.files) == set(prod_widget.files)
     for name in prod_widget.files:
-        if name != "script.js":
+        if name not in ("script.js", "postcall.js"):
             assert dev_widget.files[name] == prod_widget.files[name], name
 
 
@@ -242,7 +242,7 @@ def test_cli_builds_another_major_with_force(tmp_path: Path) -> None:
     assert [line.split()[0] for line in stages] == DEV_STAGES
     details = {line.split()[0]: line.split(" s  ", 1)[1] for line in stages}
     assert re.fullmatch(r"\d+ modules \(full: no cache\)", details["transpile"])
-    assert re.fullmatch(r"[\d,]+ bytes", details["link"])
+    assert re.fullmatch(r"[\d,]+ \+ [\d,]+ bytes", details["link"])  # script.js + postcall.js
     assert details["i18n"] == "ru, en"
     assert details["manifest"] == "version 2.0.0"
     assert details["images"] == "9 files"

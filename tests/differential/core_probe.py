@@ -32,6 +32,49 @@ from core.panel_logic import (
     read_position,
 )
 from core.phonebook_search import PhonebookSearch
+from core.postcall_logic import (
+    classify,
+    contact_payload,
+    created_id,
+    digits_of,
+    due_ms,
+    field_name,
+    find_contact,
+    find_note,
+    find_task,
+    found_contacts,
+    local_text,
+    note_payload,
+    parse_local,
+    task_payload,
+)
+from core.postcall_outbox import (
+    attempt_key,
+    drop_item,
+    empty_outbox,
+    find_call,
+    find_item,
+    has_content,
+    id_key,
+    is_done,
+    is_ready,
+    leased_by_other,
+    mark_done,
+    new_item,
+    next_step,
+    next_wake_ms,
+    pending_count,
+    prune_drafts,
+    put_item,
+    queue,
+    read_outbox,
+    record_answer,
+    release,
+    retry,
+    retry_delay_ms,
+    storage_key,
+    take,
+)
 from core.protocol import (
     Cancelled,
     MethodException,
@@ -112,6 +155,8 @@ STATUSES = [
 ]
 
 SETTINGS = [
+    '{"server": {}, "amocrm": {"postCallCard": false}}',
+    '{"amocrm": {"postCallCard": "no"}}',
     ('{"server": {"serverAddress": "https://pbx/asterisk_ng", "secretKey": "k"},'
     ' "amocrm": {"showPanel": false, "enableNotification": true}}'),
     '{"server": {"serverAddress": "  https://pbx/x  ", "secretKey": " key "}}',
@@ -255,8 +300,96 @@ def _sequencing(results):
     form.set_secret_key(' other ')
     form.set_show_panel(True)
     form.set_enable_notification(False)
+    form.set_post_call_card(False)
     results.append(['settings form edits', settings_json(form.edited()), form.is_dirty(), form.can_save()])
     results.append(['default_backoff', [default_backoff().next_delay() for _ in range(2)]])
+
+
+API_ANSWERS = [
+    '{"_embedded": {"notes": [{"id": 90000002, "entity_id": 1, "request_id": "0"}]}}',
+    '{"_embedded": {"tasks": [{"id": "90000003"}]}}',
+    ('{"_embedded": {"contacts": [{"id": 90000001, "name": "Ann <b>", "responsible_user_id": 7,'
+     ' "custom_fields_values": [{"field_code": "PHONE", "values": [{"value": "+7 900 1"}]}]},'
+     ' {"id": 5, "name": null, "custom_fields_values": null}, {"id": -1}, {"name": "no id"}]}}'),
+    ('{"validation-errors": [{"request_id": "0", "errors": [{"code": "RequiredField",'
+     ' "path": "custom_fields_values.0.values.0.value", "detail": "This field is missing."}]}],'
+     ' "title": "Bad Request", "status": 400, "detail": "Request validation failed"}'),
+    '{"title": "Too Many Requests", "status": 429, "detail": "slow", "retry_after": 7}',
+    '{"title": "Unauthorized", "status": 401, "detail": "expired"}',
+    ('{"_embedded": {"notes": [{"id": 11, "note_type": "common", "params": {"text": "hi"}, "created_by": 7,'
+     ' "created_at": 1700000000}, {"id": 12, "note_type": "common", "params": {"text": "hi"},'
+     ' "created_by": "7", "created_at": 1700000500}]}}'),
+    ('{"_embedded": {"tasks": [{"id": 21, "text": "Call back", "complete_till": 1700003600,'
+     ' "entity_id": 90000001, "responsible_user_id": 7}]}}'),
+    'null', '[]', '"text"', '{}', '{"_embedded": {"notes": "x"}}',
+]
+
+
+def _postcall(results):
+    for text in ['+7 (900) 123-45-67', '', None, 'abc', '٣12']:
+        results.append(['digits_of', text, digits_of(text)])
+    now = 1700000000000 + 123456
+    for offset in [0, -180, 300, 60]:
+        results.append(['due', offset, due_ms('hour', now, offset, ''), due_ms('tomorrow', now, offset, ''),
+                        local_text(now, offset), due_ms('custom', now, offset, local_text(now, offset))])
+    for text in ['2026-12-31T23:59', '2024-02-29T10:00', '2023-02-29T10:00', '2026-04-31T10:00',
+                 '2026-13-01T10:00', '2026-1-01T10:00', '1969-12-31 23:00', 'x', None, '2026-12-31T24:00']:
+        results.append(['parse_local', text, parse_local(text, -180)])
+    results.append(['payloads', note_payload('a "b" <i>'), task_payload('Call back', 1700003600, '90000001', '7'),
+                    contact_payload('Ann', '+79001234567')])
+    for text in API_ANSWERS:
+        body = parse_json(text)
+        results.append(['answer', text, created_id(body, 'notes'), created_id(body, 'tasks'),
+                        found_contacts(200, body), found_contacts(204, body),
+                        find_note(body, 'hi', '7', 1700000400), find_note(body, 'hi', 7, 1700000000 + 900),
+                        find_task(body, 'Call back', 1700003600, '90000001', 7)])
+        for status in [200, 201, 204, 400, 401, 403, 404, 429, 500, 502, 0]:
+            results.append(['classify', status, text, classify(status, body, None)])
+        results.append(['classify header', classify(429, body, '12'), classify(429, body, 'soon')])
+    results.append(['find_contact', find_contact(found_contacts(200, parse_json(API_ANSWERS[2])), 'Ann <b>'),
+                    find_contact([], 'x')])
+    for path in ['custom_fields_values.0.values.0.value', 'params.text', '', None, '0', 'name']:
+        results.append(['field_name', path, field_name(path)])
+    outbox = read_outbox(parse_json('{"items": [{"id": "a", "state": "queued"}, {"id": 5}, 3], "done": ["c", 4]}'))
+    results.append(['read_outbox', outbox, read_outbox(None), read_outbox(parse_json('[1]')), storage_key(7)])
+    call = {'unique_id': 'u1', 'contact_id': None, 'contact_name': None, 'phone': '+7900', 'duration_s': 65}
+    item = new_item('d1', call, 1000, 'Call back')
+    box = empty_outbox()
+    put_item(box, item)
+    results.append(['new', item, next_step(item), has_content(item), pending_count(box)])
+    item['note'] = ' note '
+    item['contact_id'] = '5'
+    results.append(['typed', next_step(item), has_content(item), pending_count(box)])
+    item['task_on'] = True
+    queue(item, 1700003600, 2000)
+    results.append(['queued', item['state'], is_ready(item, 'tab1', 2000), is_ready(item, 'tab1', 1999)])
+    take(item, 'tab1', 2000)
+    results.append(['lease', leased_by_other(item, 'tab2', 2001), leased_by_other(item, 'tab1', 2001),
+                    is_ready(item, 'tab2', 3000), next_wake_ms(box, 'tab2', 3000)])
+    release(item)
+    item[attempt_key('note')] = 2500
+    outcome = record_answer(item, 'note', classify(500, None, None), None, 3000)
+    results.append(['unknown', outcome, item['tries'], item['next_ms'], item['attempt_note']])
+    outcome = record_answer(item, 'note', classify(429, parse_json(API_ANSWERS[4]), None), None, 4000)
+    results.append(['rate', outcome, item['next_ms'], item['attempt_note'], next_wake_ms(box, 'tab1', 0)])
+    outcome = record_answer(item, 'note', classify(200, None, None), '11', 12000)
+    results.append(['ok', outcome, item[id_key('note')], next_step(item)])
+    outcome = record_answer(item, 'task', classify(400, parse_json(API_ANSWERS[3]), None), None, 13000)
+    results.append(['invalid', outcome, item['state'], item['error'], next_wake_ms(box, 'tab1', 0)])
+    retry(item, 14000)
+    results.append(['retry', item['state'], item['error'], is_ready(item, 'tab1', 14000)])
+    results.append(['found', find_item(box, 'd1') != None, find_item(box, 'x'), find_call(box, 'u1') != None,
+                    find_call(box, 'zz')])
+    put_item(box, new_item('d2', call, 1, 'x'))
+    prune_drafts(box, 'none')
+    results.append(['pruned', len(box['items'])])
+    mark_done(box, item)
+    results.append(['done', is_done(box, 'u1'), is_done(box, 'u2'), len(box['items'])])
+    for index in range(25):
+        mark_done(box, new_item('n' + str(index), {'unique_id': 'c' + str(index)}, 1, 'x'))
+    drop_item(box, 'nothing')
+    results.append(['done capped', box['done']])
+    results.append(['retry delays', [retry_delay_ms(tries) for tries in range(1, 10)]])
 
 
 def run(unused):
@@ -316,6 +449,7 @@ def run(unused):
     _errors(results)
     _sequencing(results)
     _tabs(results)
+    _postcall(results)
     return results
 
 

@@ -419,8 +419,28 @@ def test_fault_drop_answers_nothing_and_spares_control(api: AmoApi) -> None:
     assert api.state()["requests"] == [{"method": "GET", "path": "/api/v4/contacts", "status": None}]
 
 
+def test_fault_lost_writes_but_never_answers(api: AmoApi) -> None:
+    """The case idempotent saves must survive: the note exists, the page never hears of it."""
+    cid = api.state()["contacts"][0]["id"]
+    set_fault(api, kind="lost")
+    note = [{"note_type": "common", "params": {"text": "kept"}}]
+    assert call(api, "POST", f"/api/v4/contacts/{cid}/notes", note)[2] is None
+    assert [n["params"]["text"] for n in api.state()["notes"]] == ["kept"]
+    assert api.state()["requests"][-1]["status"] is None
+    assert call(api, "POST", f"/api/v4/contacts/{cid}/notes", note)[0] == 200  # once only
+
+
+def test_fault_400_is_a_validation_error_with_the_given_detail(api: AmoApi) -> None:
+    set_fault(api, kind="400", detail="<b>bad</b>")
+    status, headers, body = call(api, "GET", "/api/v4/contacts")
+    assert status == 400 and headers["Content-Type"].startswith("application/problem+json")
+    assert body["validation-errors"][0]["errors"][0] == {"code": "InvalidType", "path": "params.text",
+                                                         "detail": "<b>bad</b>"}
+
+
 @pytest.mark.parametrize(
-    "fault", [{"kind": "418"}, {"kind": "429", "times": -1}, {"kind": "slow", "delay": "x"}]
+    "fault", [{"kind": "418"}, {"kind": "400", "detail": 5}, {"kind": "429", "times": -1},
+              {"kind": "slow", "delay": "x"}]
 )
 def test_bad_fault_is_rejected(api: AmoApi, fault: dict[str, Any]) -> None:
     assert call(api, "POST", "/sandbox/amocrm-api/faults", fault, headers={})[0] == 400

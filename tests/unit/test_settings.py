@@ -96,7 +96,7 @@ def test_settings_json_keeps_the_installed_key_names() -> None:
     settings = WidgetSettings("https://pbx/ng", "se cret", False, True)
     assert json.loads(settings_json(settings)) == {
         "server": {"serverAddress": "https://pbx/ng", "secretKey": "se cret"},
-        "amocrm": {"showPanel": False, "enableNotification": True},
+        "amocrm": {"showPanel": False, "enableNotification": True, "postCallCard": True},
     }
     assert settings_object(settings) == json.loads(settings_json(settings))
     assert " " not in settings_json(WidgetSettings("a", "b", True, True))
@@ -143,3 +143,17 @@ def test_same_as_sees_every_field(other: WidgetSettings) -> None:
     assert base.same_as(other) is False
     assert other.same_as(base) is False
     assert base.same_as(WidgetSettings("https://pbx", "k", True, True)) is True
+
+
+@pytest.mark.parametrize("amocrm, expected", [
+    ({"showPanel": True, "enableNotification": True}, True),  # saved before the card existed
+    ({"postCallCard": False}, False),
+    ({"postCallCard": "off"}, True),
+    ({"postCallCard": None}, True),
+])
+def test_the_post_call_card_is_on_unless_the_settings_turn_it_off(amocrm: dict, expected: bool) -> None:
+    """Catches old settings (without the key) turning the card off, or a bad value breaking the widget."""
+    raw = json.dumps({"server": {"serverAddress": "https://pbx/ng", "secretKey": "k"}, "amocrm": amocrm})
+    settings = parse_settings(raw)
+    assert settings.post_call_card is expected
+    assert json.loads(settings_json(settings))["amocrm"]["postCallCard"] is expected

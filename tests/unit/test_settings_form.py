@@ -171,7 +171,7 @@ def test_mark_saved_makes_the_saved_values_the_baseline() -> None:
     assert f.server_address == "https://new.example.com/ng"
     assert json.loads(settings_json(f.saved)) == {
         "server": {"serverAddress": "https://new.example.com/ng", "secretKey": "key"},
-        "amocrm": {"showPanel": False, "enableNotification": True},
+        "amocrm": {"showPanel": False, "enableNotification": True, "postCallCard": True},
     }
 
 

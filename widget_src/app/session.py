@@ -5,6 +5,7 @@ and pending request it made, so a destroyed or reconfigured widget leaves nothin
 """
 
 from app.click2call import call_number
+from app.postcall_loader import PostcallLoader
 from app.status_poller import StatusPoller
 from app.tab_share import TabShare
 from core.backoff import default_backoff
@@ -28,6 +29,7 @@ class Session:
         self.listeners = Listeners()
         self.panel = None
         self.share = None
+        self.postcall = None
 
     def start(self):
         """Start the monitor and, when the settings show the panel, the panel and its status poll."""
@@ -41,9 +43,16 @@ class Session:
             self.panel.mount()
             # Back online: poll now instead of after the backoff.
             self.listeners.on(window, "online", self.poller.wake)
+            if self.settings.post_call_card:
+                self.postcall = PostcallLoader(self.amocrm, self.panel.view.body)
+                self.postcall.start()
+                self.poller.subscribe(self.postcall.on_status)
 
     def stop(self):
         """Remove the panel, stop the poll, reject pending requests, cancel every timer."""
+        if self.postcall != None:
+            self.postcall.stop()
+            self.postcall = None
         if self.panel != None:
             self.panel.unmount()
             self.panel = None

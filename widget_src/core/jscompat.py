@@ -43,8 +43,14 @@ def is_object(value):
 
 
 def is_list(value):
-    """True for a JSON array."""
+    """True for a JSON array (Array.isArray: postcall.js's runtime is not the one that made the
+    page's arrays, so its ``list`` class is not theirs)."""
+    # __pragma__ ('ecom')
+    #?__pragma__ ('js', '{}', 'return Array.isArray (value);')
+    # __pragma__ ('noecom')
+    # __pragma__ ('skip')
     return isinstance(value, list)
+    # __pragma__ ('noskip')
 
 
 def is_string(value):

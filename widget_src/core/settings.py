@@ -12,13 +12,15 @@ class SettingsError(Exception):
 
 
 class WidgetSettings:
-    """Server address and key, and the two switches."""
+    """Server address and key, and the switches (the post-call card's is optional: old settings
+    without it keep the card on)."""
 
-    def __init__(self, server_address, secret_key, show_panel, enable_notification):
+    def __init__(self, server_address, secret_key, show_panel, enable_notification, post_call_card=True):
         self.server_address = server_address
         self.secret_key = secret_key
         self.show_panel = show_panel
         self.enable_notification = enable_notification
+        self.post_call_card = post_call_card
 
     def is_configured(self):
         """True when there is a server to talk to."""
@@ -64,6 +66,7 @@ def parse_settings(raw):
         _text(server, "secretKey"),
         _switch(amocrm, "showPanel"),
         _switch(amocrm, "enableNotification"),
+        _switch(amocrm, "postCallCard"),
     )
 
 
@@ -71,7 +74,8 @@ def settings_object(settings):
     """The JSON object stored for ``settings``."""
     return {
         "server": {"serverAddress": settings.server_address, "secretKey": settings.secret_key},
-        "amocrm": {"showPanel": settings.show_panel, "enableNotification": settings.enable_notification},
+        "amocrm": {"showPanel": settings.show_panel, "enableNotification": settings.enable_notification,
+                   "postCallCard": settings.post_call_card},
     }
 
 

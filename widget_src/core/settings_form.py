@@ -93,10 +93,13 @@ class SettingsForm:
     def set_enable_notification(self, enabled):
         self.enable_notification = enabled == True
 
+    def set_post_call_card(self, enabled):
+        self.post_call_card = enabled == True
+
     def edited(self):
         """The settings as the user entered them, spaces around the texts trimmed."""
         return WidgetSettings(self.server_address.strip(), self.secret_key.strip(),
-                              self.show_panel, self.enable_notification)
+                              self.show_panel, self.enable_notification, self.post_call_card)
 
     def address_invalid(self):
         """True when the address needs the inline message (and no request is sent)."""
@@ -121,6 +124,7 @@ class SettingsForm:
         self.secret_key = settings.secret_key
         self.show_panel = settings.show_panel
         self.enable_notification = settings.enable_notification
+        self.post_call_card = settings.post_call_card
 
 
 class LatestCheck:

@@ -5,7 +5,9 @@ places that touch amoCRM, so they are the one place to adapt when the platform c
 """
 
 from build_constants import SETTINGS_FIELD, WIDGET_VERSION
-from core.jscompat import get, is_object, is_string, to_whole_number
+from core.jscompat import get, is_object, is_string, to_json, to_whole_number
+
+REST_TIMEOUT_MS = 15000  # amoCRM asks for a short timeout: a slow API must never hold the card
 
 
 class AmoCRM:
@@ -59,6 +61,24 @@ class AmoCRM:
         """
         return self.widget.crm_post(url, form, on_success, "json", on_error)
 
+    def rest(self, method, path, body, done):
+        """Call amoCRM's REST API (``/api/v4/...``) from the page with the user's session.
+
+        ``body`` (JSON-able or None) is sent as JSON; ``done(status, text, retry_after)`` gets the
+        HTTP status (0: no answer), the body's text and the Retry-After header (or None).
+        """
+        def finish(xhr):
+            done(xhr.status, xhr.responseText, xhr.getResponseHeader("Retry-After"))
+
+        options = {"type": method, "url": path, "dataType": "text", "timeout": REST_TIMEOUT_MS,
+                   "headers": {"X-Requested-With": "XMLHttpRequest"},
+                   "success": lambda data, status, xhr: finish(xhr),
+                   "error": lambda xhr, status, error: finish(xhr)}
+        if body != None:
+            options["data"] = to_json(body)
+            options["contentType"] = "application/json"
+        __pragma__('js', '{}', '$.ajax (options);')
+
     def add_action(self, kind, handler):
         """Register ``handler`` for clicks on ``kind`` (``phone``) in cards and lists."""
         self.widget.add_action(kind, handler)
@@ -88,6 +108,15 @@ def _notifications():
     #?__pragma__ ('js', '{}', 'return app && app.notifications ? app.notifications : null;')
     # __pragma__ ('noecom')
     return None
+
+
+def load_module(url, loaded, failed):
+    """Load the AMD module at ``url`` with the page's RequireJS; ``failed(error)`` when it cannot."""
+    # __pragma__ ('ecom')
+    #?__pragma__ ('js', '{}', 'var req = typeof requirejs === "function" ? requirejs : require;')
+    #?__pragma__ ('js', '{}', 'req ([url], loaded, function (error) { req.undef (url); failed (error); });')
+    # __pragma__ ('noecom')
+    return
 
 
 def abort(request):

@@ -254,8 +254,8 @@ class CallPanel:
     def _keep_focus(self, event):
         """A press on the panel (not in the search box) must not blur it: the list would close,
         the panel would shrink and move, and the button under the pointer would miss the click."""
-        if event.target != self.view.input:
-            event.preventDefault()
+        if event.target != self.view.input and event.target.closest(".asng-card") == None:
+            event.preventDefault()  # the post-call card's fields take the focus themselves
 
     def _on_option_press(self, event):
         event.preventDefault()  # keep the focus in the search box

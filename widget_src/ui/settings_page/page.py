@@ -92,6 +92,7 @@ class SettingsPage:
         self.listeners.on(view.key, "keydown", self._on_keydown)
         self.listeners.on(view.show_panel, "change", self._on_switch)
         self.listeners.on(view.enable_notification, "change", self._on_switch)
+        self.listeners.on(view.post_call_card, "change", self._on_switch)
         self.listeners.on(view.reveal, "click", self._on_reveal)
         self.listeners.on(view.save, "click", self._on_save)
         self._check(True)
@@ -167,6 +168,7 @@ class SettingsPage:
             return
         self.form.set_show_panel(self.view.show_panel.checked)
         self.form.set_enable_notification(self.view.enable_notification.checked)
+        self.form.set_post_call_card(self.view.post_call_card.checked)
         self._refresh_save()
 
     def _on_reveal(self, event):

@@ -82,6 +82,9 @@ class SettingsView:
                                             "type": "checkbox"}, [])
         self.enable_notification = element("input", {"class": "asng-settings__checkbox",
                                                      "id": notification_id, "type": "checkbox"}, [])
+        self.post_call_card = element("input", {"class": "asng-settings__checkbox",
+                                                "id": "asng-settings-post-call" + suffix,
+                                                "type": "checkbox"}, [])
         options = element("fieldset", {"class": "asng-settings__options"}, [
             element("legend", {"class": "asng-settings__legend"},
                     [amocrm.i18n("domain.amocrm.settings.options")]),
@@ -94,6 +97,11 @@ class SettingsView:
                 self.enable_notification,
                 element("label", {"for": notification_id},
                         [amocrm.i18n("domain.amocrm.settings.field.enable_notification")]),
+            ]),
+            element("div", {"class": "asng-settings__check"}, [
+                self.post_call_card,
+                element("label", {"for": "asng-settings-post-call" + suffix},
+                        [amocrm.i18n("domain.amocrm.settings.field.post_call_card")]),
             ]),
         ])
 
@@ -112,6 +120,7 @@ class SettingsView:
         self.key.value = settings_form.secret_key
         self.show_panel.checked = settings_form.show_panel
         self.enable_notification.checked = settings_form.enable_notification
+        self.post_call_card.checked = settings_form.post_call_card
 
     def show_status(self, status):
         """Show ``status`` (a state of :mod:`core.error_table`) with its icon or the spinner."""

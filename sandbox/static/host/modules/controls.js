@@ -49,6 +49,24 @@ define(['sandbox/core'], function (core) {
       value.disabled = !opt.getAttribute('data-placeholder');
     });
     strip.addEventListener('click', function (ev) {
+      var api = ev.target.closest('[data-sandbox-api]');
+      if (api) {
+        var times = parseInt(document.getElementById('sandbox-ctl-api-times').value, 10);
+        var faultBody = api.getAttribute('data-sandbox-api') === 'clear' ? {kind: 'none'} : {
+          kind: document.getElementById('sandbox-ctl-api-fault').value, times: isNaN(times) ? 1 : times,
+          retry_after: 5, delay: 3
+        };
+        out.textContent = 'amoCRM API fault…';
+        fetch('/sandbox/amocrm-api/faults', {method: 'POST', headers: {'Content-Type': 'application/json'},
+          body: JSON.stringify(faultBody)}).then(function (r) { return r.json(); }).then(function (r) {
+          out.textContent = 'amoCRM API fault: ' + (r.fault ? r.fault.kind : 'none');
+          out.className = 'sandbox-controls__result sandbox-controls__result--ok';
+        }, function (e) {
+          out.textContent = 'amoCRM API fault: ' + describe(e).message;
+          out.className = 'sandbox-controls__result sandbox-controls__result--error';
+        });
+        return;
+      }
       var btn = ev.target.closest('[data-sandbox-control]');
       if (!btn) { return; }
       var action = btn.getAttribute('data-sandbox-control');
