@@ -5,27 +5,18 @@ The card must not live in script.js (its size budget), so these tests also hold 
 
 from __future__ import annotations
 
-import gzip
 import re
 
 import pytest
 
-from tests.build.conftest import ProjectCopy
-from tests.conftest import BuiltWidget
+from tests.support.builds import BuiltWidget
+from tests.support.project_copy import ProjectCopy
 from widgetbuild.archive import check_sizes
 from widgetbuild.errors import BuildError
 from widgetbuild.pipeline import build
 
-SCRIPT_GZIP_BUDGET = 38 * 1024
-# script.js before the card (gzip -9) and what its loader may add.
-SCRIPT_GZIP_BEFORE = 33_153
-LOADER_GZIP_BUDGET = 1_536
 CARD_MODULES = ("app.postcall_service", "ui.postcall.card", "ui.postcall.view", "edge.amocrm_rest",
                 "core.postcall_logic", "core.postcall_outbox")
-
-
-def gzipped(data: bytes) -> int:
-    return len(gzip.compress(data, 9, mtime=0))
 
 
 def test_postcall_is_an_amd_module_returning_start(prod_widget: BuiltWidget, dev_widget: BuiltWidget) -> None:
@@ -46,13 +37,6 @@ def test_the_card_is_not_in_script_js(dev_widget: BuiltWidget) -> None:
         assert f"// ---- module {module}\n" in card, module
     assert "// ---- module app.postcall_loader\n" in script
     assert ".asng-card__note" not in script  # the card's stylesheet too
-
-
-def test_script_js_stays_within_its_budget_and_the_loader_is_small(prod_widget: BuiltWidget) -> None:
-    size = gzipped(prod_widget.files["script.js"])
-    assert size <= SCRIPT_GZIP_BUDGET
-    assert size - SCRIPT_GZIP_BEFORE <= LOADER_GZIP_BUDGET
-    assert len(prod_widget.files["postcall.js"]) < 300 * 1024
 
 
 def test_postcall_js_is_deterministic(project_copy: ProjectCopy, prod_widget: BuiltWidget) -> None:
@@ -79,7 +63,8 @@ def test_source_rules_cover_the_card(project_copy: ProjectCopy) -> None:
 
 
 def test_the_i18n_key_scan_covers_the_card(project_copy: ProjectCopy) -> None:
-    _break(project_copy, "ui/postcall/view.py", "def _broken(i18n):\n    return i18n('domain.amocrm.postcall.nope')")
+    _break(project_copy, "ui/postcall/view.py",
+           "def _broken(i18n):\n    return i18n('domain.amocrm.postcall.nope')")
     with pytest.raises(BuildError) as info:
         build(project_copy.config)
     assert "domain.amocrm.postcall.nope" in info.value.problem

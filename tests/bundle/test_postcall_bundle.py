@@ -6,8 +6,8 @@ import json
 
 import quickjs
 
-from tests.bundle.conftest import Harness, ok, settings_text
-from tests.conftest import BuiltWidget
+from tests.support.builds import BuiltWidget
+from tests.support.bundle_harness import Harness, ok, settings_text
 
 PROTOTYPES = ["Array", "String", "Function", "Number", "Boolean", "Object", "RegExp", "Date", "Promise"]
 SNAPSHOT = ("""
