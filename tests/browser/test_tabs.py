@@ -281,8 +281,12 @@ def test_bad_entries_and_messages_leave_the_tab_polling_quietly(open_tabs, conte
     assert notifications([first, second]) == 0
 
 
-def test_without_storage_or_channel_each_tab_polls_on_its_own(open_tabs, fresh_demo_backend: DemoBackend) -> None:
-    pages = open_tabs(2, init_script=NO_STORAGE + NO_WEB_LOCKS + NO_BROADCAST_CHANNEL)
+@pytest.mark.parametrize("missing", [NO_STORAGE + NO_BROADCAST_CHANNEL, NO_STORAGE + NO_BROADCAST_CHANNEL + NO_WEB_LOCKS],
+                         ids=["web-locks-only", "nothing"])
+def test_without_storage_or_channel_each_tab_polls_on_its_own(open_tabs, fresh_demo_backend: DemoBackend,
+                                                              missing: str) -> None:
+    # Web Locks alone would elect a leader the others cannot hear: they must not follow it.
+    pages = open_tabs(2, init_script=missing)
     wait_until(pages[0], lambda: all(polls_pending(page) > 0 for page in pages), what="both tabs polling")
     name = start_call(fresh_demo_backend)
     for page in pages:

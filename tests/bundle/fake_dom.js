@@ -132,6 +132,25 @@ var fakeDom = (function () {
             if (!signal.aborted) { signal.aborted = true; signal.handlers.forEach (function (h) { h (); }); }
         };
     };
+    // BroadcastChannel: a JSON copy of each message reaches the page's other open channels of the
+    // same name in a promise job.
+    var channels = [];
+    globalThis.BroadcastChannel = function (name) { this.name = name; this.onmessage = null; channels.push (this); };
+    BroadcastChannel.prototype.postMessage = function (data) {
+        var from = this;
+        var copy = JSON.stringify (data);
+        channels.forEach (function (to) {
+            if (to !== from && to.name === from.name) {
+                Promise.resolve ().then (function () {
+                    if (to.onmessage && channels.indexOf (to) >= 0) { to.onmessage ({data: JSON.parse (copy)}); }
+                });
+            }
+        });
+    };
+    BroadcastChannel.prototype.close = function () {
+        var index = channels.indexOf (this);
+        if (index >= 0) { channels.splice (index, 1); }
+    };
     var held = {};
     var waiting = {};
     function grant (name) {
@@ -161,6 +180,7 @@ var fakeDom = (function () {
         listenerCount: function () { return listenerCount; },
         nodeCount: function () { return body.all ().length; },
         panels: function () { return body.querySelectorAll ('.asng-panel').length; },
+        channels: function () { return channels.length; },
         text: function (cls) { var n = body.querySelectorAll ('.' + cls) [0]; return n ? n.textContent : null; },
         find: function (cls) { return body.querySelectorAll ('.' + cls) [0] || null; }
     };

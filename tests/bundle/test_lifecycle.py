@@ -210,6 +210,7 @@ def test_two_widgets_of_one_user_share_one_poll_and_hand_it_over(fake_amocrm) ->
     assert p.polls()[1] in p.pending()
     p.callback(second, "destroy")
     assert p.value("navigator.locks.held()") == []
+    assert p.run("fakeDom.channels()") == 0
     assert p.timer_count() == 0
 
 

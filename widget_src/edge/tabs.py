@@ -69,16 +69,24 @@ class TabLink:
         except AnyError:  # no BroadcastChannel: the other tabs see what this one stores
             self.channel = None
             watch_key(self.listeners, self.name + ".message", self._receive)
+        # Without a channel the messages go through storage, and so does the election (the lease):
+        # where storage is blocked too, every tab then leads, polling on its own, instead of
+        # following a leader it cannot hear.
+        if self.channel != None and self._request_lock():
+            return
+        self.heartbeat = self.timers.interval(self._renew_lease, HEARTBEAT_MS)
+        self.listeners.on(window, "pagehide", self._give_up_lease)  # a closing tab frees it at once
+        self._renew_lease()
+
+    def _request_lock(self):
         try:
             self.abort = __new__(AbortController())
             options = {"signal": self.abort.signal}
             window.navigator.locks.request(self.name, options, self._granted).catch(_ignore)
-            return
+            return True
         except AnyError:  # no Web Locks: a lease in localStorage
             self.abort = None
-        self.heartbeat = self.timers.interval(self._renew_lease, HEARTBEAT_MS)
-        self.listeners.on(window, "pagehide", self._give_up_lease)  # a closing tab frees it at once
-        self._renew_lease()
+            return False
 
     def _granted(self, lock):
         if self.stopped:
