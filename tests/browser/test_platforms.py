@@ -18,6 +18,7 @@ from sandbox.demo_backend import DemoBackend
 from sandbox.server import SandboxServer
 from tests.support.host_snapshot import host_changes, snapshot_before_widget
 from tests.support.locale_text import text
+from tests.support.postcall import known_call, state
 from tests.support.waiting import wait_until
 
 # (platform, locale) pairs: every locale each platform ships.
@@ -145,3 +146,30 @@ def test_screenshot_of_the_panel_in_each_locale(platform: str, locale: str, page
     path = screenshot_dir / f"locale_{platform}_{locale}.png"
     page.screenshot(path=str(path))
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("locale", ["en", "es", "pt"])
+def test_kommo_post_call_card_saves_through_app_in_the_locale(
+    locale: str, page: Page, open_sandbox: Callable[..., Page],
+    platform_sandbox: Callable[[str, str], SandboxServer], fresh_demo_backend: DemoBackend
+) -> None:
+    fresh_demo_backend.configure(long_poll_seconds=2.0)
+    server = platform_sandbox("kommo", locale)
+    open_sandbox({"reset": 1}, sandbox=server)
+    card = known_call(page, fresh_demo_backend)
+    card_text = {key: text(locale, "domain.amocrm.postcall." + key, "kommo")
+                 for key in ("save", "skip", "task_default", "due_hour")}
+    expect(card.save).to_have_text(card_text["save"])
+    expect(card.skip).to_have_text(card_text["skip"])
+    card.note.fill("Nota: " + locale)
+    card.task_on.check()
+    expect(card.task_text).to_have_value(card_text["task_default"])
+    expect(card.preset("hour")).to_have_text(card_text["due_hour"])
+    assert card.root.evaluate("(card) => !!card.closest('.asng-panel')")  # inside what RAW_KEY_JS walks
+    assert page.evaluate(RAW_KEY_JS)["found"] == []
+    card.save.click()
+    expect(card.root).to_be_hidden()
+    saved = state(server)
+    assert [note["params"]["text"] for note in saved["notes"]] == ["Nota: " + locale]
+    assert [task["text"] for task in saved["tasks"]] == [card_text["task_default"]]
+    assert amocrm_reads(page) == 0

@@ -113,4 +113,14 @@ def test_done_calls_are_remembered_and_bounded() -> None:
 def test_a_broken_stored_outbox_reads_as_empty() -> None:
     assert read_outbox("garbage") == empty_outbox()
     assert read_outbox({"items": [{"id": "a"}, 3, {"id": "b", "state": "queued"}]})["items"] == [
-        {"id": "b", "state": "queued"}]
+        {"id": "b", "state": "queued", "contact_id": None}]
+
+
+def test_only_a_numeric_contact_id_reaches_an_api_path() -> None:
+    # The id comes from the PBX backend and from storage, and is put into /api/v4/contacts/<id>/notes.
+    for bad in ["1/../../leads", "5?x=1", "abc", "", "-5", "0", None, [5], {"id": 5}]:
+        assert new_item("d", {**CALL, "contact_id": bad}, 1, "x")["contact_id"] is None, bad
+        stored = read_outbox({"items": [{"id": "d", "state": "draft", "contact_id": bad}]})
+        assert stored["items"][0]["contact_id"] is None, bad
+    assert new_item("d", {**CALL, "contact_id": 7461242}, 1, "x")["contact_id"] == "7461242"
+    assert new_item("d", CALL, 1, "x")["contact_id"] == "5"

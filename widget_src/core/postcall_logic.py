@@ -125,7 +125,11 @@ def _embedded(body, entity):
     return items if is_list(items) else []
 
 
-def _id_text(value):
+def entity_id_text(value):
+    """An amoCRM entity id (a positive whole number, or its digits) as text, else None.
+
+    Ids end up in API paths (``/api/v4/contacts/<id>/notes``): nothing else may get there.
+    """
     number = to_whole_number(value) if is_integer(value) or is_string(value) else None
     return str(number) if number != None and number > 0 else None
 
@@ -133,7 +137,7 @@ def _id_text(value):
 def created_id(body, entity):
     """The id amoCRM gave the first created ``entity`` (``notes``, ``tasks``, ``contacts``), or None."""
     items = _embedded(body, entity)
-    return _id_text(get(items[0], "id", None)) if len(items) > 0 else None
+    return entity_id_text(get(items[0], "id", None)) if len(items) > 0 else None
 
 
 def _phone_of(contact):
@@ -152,12 +156,12 @@ def found_contacts(status, body):
         return []
     out = []
     for contact in _embedded(body, "contacts"):
-        contact_id = _id_text(get(contact, "id", None))
+        contact_id = entity_id_text(get(contact, "id", None))
         if contact_id != None:
             name = get(contact, "name", "")
             out.append({"id": contact_id, "name": name if is_string(name) else "",
                         "phone": _phone_of(contact),
-                        "responsible": _id_text(get(contact, "responsible_user_id", None)) or ""})
+                        "responsible": entity_id_text(get(contact, "responsible_user_id", None)) or ""})
     return out
 
 
@@ -218,9 +222,9 @@ def find_note(body, text, user_id, since_s):
         params = get(note, "params", None)
         created = get(note, "created_at", 0)
         if (get(note, "note_type", None) == "common" and get(params, "text", None) == text
-                and _id_text(get(note, "created_by", None)) == _id_text(user_id)
+                and entity_id_text(get(note, "created_by", None)) == entity_id_text(user_id)
                 and is_integer(created) and created >= since_s - CLOCK_SLACK_S):
-            return _id_text(get(note, "id", None))
+            return entity_id_text(get(note, "id", None))
     return None
 
 
@@ -228,9 +232,9 @@ def find_task(body, text, due_s, contact_id, user_id):
     """The id of the same follow-up task (text, deadline, contact, responsible) in a tasks list."""
     for task in _embedded(body, "tasks"):
         if (get(task, "text", None) == text and get(task, "complete_till", None) == due_s
-                and _id_text(get(task, "entity_id", None)) == _id_text(contact_id)
-                and _id_text(get(task, "responsible_user_id", None)) == _id_text(user_id)):
-            return _id_text(get(task, "id", None))
+                and entity_id_text(get(task, "entity_id", None)) == entity_id_text(contact_id)
+                and entity_id_text(get(task, "responsible_user_id", None)) == entity_id_text(user_id)):
+            return entity_id_text(get(task, "id", None))
     return None
 
 

@@ -11,6 +11,7 @@ again, so a lost answer, a double click or two tabs never make two notes or task
 """
 
 from core.jscompat import get, is_list, is_object, is_string
+from core.postcall_logic import entity_id_text
 
 DRAFT = "draft"  # shown in a card, not saved yet
 QUEUED = "queued"  # the agent pressed Save: being sent, retried automatically
@@ -40,6 +41,7 @@ def read_outbox(raw):
     items = []
     for item in get(raw, "items", []) if is_list(get(raw, "items", None)) else []:
         if is_object(item) and is_string(get(item, "id", None)) and is_string(get(item, "state", None)):
+            item["contact_id"] = entity_id_text(get(item, "contact_id", None))
             items.append(item)
     done = get(raw, "done", [])
     return {"items": items, "done": [d for d in done if is_string(d)] if is_list(done) else []}
@@ -50,7 +52,7 @@ def new_item(item_id, call, now_ms, task_text):
     ``duration_s``)."""
     return {
         "id": item_id, "call_id": get(call, "unique_id", "") or "", "created_ms": now_ms,
-        "phone": get(call, "phone", "") or "", "contact_id": get(call, "contact_id", None),
+        "phone": get(call, "phone", "") or "", "contact_id": entity_id_text(get(call, "contact_id", None)),
         "contact_name": get(call, "contact_name", "") or "", "duration_s": get(call, "duration_s", 0),
         "note": "", "task_on": False, "task_text": task_text, "due_preset": "tomorrow", "due_custom": "",
         "due_s": None, "create_name": None, "state": DRAFT, "note_id": None, "task_id": None,
