@@ -4,7 +4,7 @@
 element): no Transcrypt object crosses between the two bundles, each has its own runtime.
 """
 
-from app.postcall_service import PostcallService
+from app.postcall_coordinator import PostcallCoordinator
 from core.jscompat import AnyError
 from edge.logger import report_bug
 
@@ -12,7 +12,7 @@ from edge.logger import report_bug
 def start(host):
     """Start the card with ``host`` (``mount``, ``user_id``, ``i18n``, ``rest``, ``notify``);
     returns ``{call_ended(call), stop()}``."""
-    service = PostcallService(host)
+    service = PostcallCoordinator(host)
     service.start()
 
     def call_ended(call):

@@ -15,7 +15,8 @@ from widgetbuild.archive import check_sizes
 from widgetbuild.errors import BuildError
 from widgetbuild.pipeline import build
 
-CARD_MODULES = ("app.postcall_service", "ui.postcall.card", "ui.postcall.view", "edge.amocrm_rest",
+CARD_MODULES = ("app.postcall_coordinator", "app.postcall_outbox_store", "app.postcall_sender",
+                "app.postcall_caller_lookup", "ui.postcall.card", "ui.postcall.view", "edge.amocrm_rest",
                 "core.postcall_logic", "core.postcall_outbox")
 
 
