@@ -633,9 +633,12 @@ def test_backoff_schedule_cap_and_reset_on_virtual_clock(page: Page, open_sandbo
     page.evaluate(TRACE_REQUESTS)
     clock.advance(200_000, step=2000, until=lambda: fresh_demo_backend.faults == [])
     failed = traced_polls(page)
-    # The first failure's 0.5 s pause ran before tracing began: traced pauses start at 1 s.
+    # Tracing begins after the first failure or two (more on a busy machine): the traced pauses
+    # are the schedule from where tracing began, up to the cap and staying there.
     pauses = [b["sent"] - a["done"] for a, b in pairwise(failed)]
-    assert pauses[:7] == [1000, 2000, 4000, 8000, 16000, 30000, 30000], pauses
+    schedule = [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000, 30000]
+    start = schedule.index(pauses[0]) if pauses and pauses[0] in schedule else -1
+    assert 0 <= start <= 2 and pauses[:8 - start] == schedule[start:8], pauses  # ends on the cap, twice
 
     # The 11th poll is answered: long polling again. One answer resets the backoff to 0.5 s.
     clock.advance(35_000, step=500, until=lambda: len(polls(fresh_demo_backend)) >= 11)
