@@ -13,10 +13,11 @@ Fixtures (override ``sandbox_archive`` / ``sandbox_options`` in a test module to
 * ``sandbox_archive``           the widget archive to run (``$WIDGET_ARCHIVE``, else the ``dev_widget``
                                 build fixture if defined, else build/widget.zip)
 * ``sandbox_options``           ``SandboxOptions`` fields for ``sandbox`` (default ``{}``)
-* ``sandbox``                   a started ``SandboxServer`` for ``sandbox_archive`` wired to ``fresh_demo_backend``
+* ``sandbox``                   a started ``SandboxServer`` for ``sandbox_archive`` wired to
+                                ``fresh_demo_backend``
 * ``make_sandbox``              factory ``make_sandbox(archive, backend_url=None, **options)`` for odd setups
-* ``open_sandbox``              ``open_sandbox(query=None, *, sandbox=None, wait=True)`` → page at the host page,
-                                waited until ``body[data-widget-state=ready]``
+* ``open_sandbox``              ``open_sandbox(query=None, *, sandbox=None, wait=True)`` → page at the host
+                                page, waited until ``body[data-widget-state=ready]``
 * ``wait_widget_ready``         ``wait_widget_ready(page)``: that wait alone (after ``page.reload()``)
 * ``screenshot_dir``            docs/screenshots/ when ASTERISKNG_SCREENSHOTS=1, else a temp dir
 """
@@ -176,7 +177,8 @@ def sandbox_options() -> dict[str, Any]:
 
 @pytest.fixture
 def make_sandbox(fresh_demo_backend: Any) -> Iterator[Callable[..., SandboxServer]]:
-    """Factory for started SandboxServers (stopped at teardown); backend defaults to ``fresh_demo_backend``."""
+    """Factory for started SandboxServers (stopped at teardown); backend defaults to
+    ``fresh_demo_backend``."""
     started: list[SandboxServer] = []
 
     def make(archive: str | Path, backend_url: str | None = None, **options: Any) -> SandboxServer:

@@ -1,4 +1,5 @@
-"""The call panel (docs/behaviour.md §3) of the REAL ``--dev`` widget build in the sandbox, in headless Chromium.
+"""The call panel (docs/behaviour.md §3) of the REAL ``--dev`` widget build in the sandbox,
+in headless Chromium.
 
 Each test gets a fresh demo backend (long poll shortened to 2 s), a fresh sandbox page on a
 1280×800 viewport with clean localStorage, and fails on any page error, ``console.error`` or
@@ -189,7 +190,8 @@ def test_idle_panel_sits_bottom_right_with_search_box_and_disabled_call_button(
     expect(panel.root).to_have_attribute("aria-label", panel_text("ru", "label"))
 
 
-def test_no_panel_when_the_settings_hide_it(open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend) -> None:
+def test_no_panel_when_the_settings_hide_it(open_sandbox: Callable[..., Page],
+                                            fresh_demo_backend: DemoBackend) -> None:
     settings = json.dumps({"server": {"serverAddress": fresh_demo_backend.url, "secretKey": "AsteriskNG"},
                            "amocrm": {"showPanel": False, "enableNotification": True}})
     page = open_sandbox({"settings": settings})
@@ -287,8 +289,8 @@ def test_old_start_time_from_agent_status_result_shows_hours(open_panel: Callabl
     expect(panel.timer).to_have_text(re.compile(r"^1:01:4\d$"), timeout=WAIT_MS)
 
 
-def test_fresh_call_with_a_skewed_server_clock_starts_at_zero(open_panel: Callable[..., Panel],
-                                                              make_backend: Callable[..., DemoBackend]) -> None:
+def test_fresh_call_with_a_skewed_server_clock_starts_at_zero(
+        open_panel: Callable[..., Panel], make_backend: Callable[..., DemoBackend]) -> None:
     """A call that begins after the first poll answered, stamped by a server clock 1 h behind: 00:00."""
     backend = make_backend(clock=lambda: time.time() - 3600)
     panel = open_panel(backend=backend)
@@ -366,7 +368,8 @@ def test_mute_and_hold_reach_the_backend_and_the_icon_follows(control: str, open
     expect(panel.alert).to_be_hidden()
 
 
-def test_pbx_side_hold_and_mute_are_reflected(open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
+def test_pbx_side_hold_and_mute_are_reflected(open_panel: Callable[..., Panel],
+                                              fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
     start_call(page, fresh_demo_backend, panel, phone=IVANOV["phone"])
@@ -424,7 +427,8 @@ def test_hangup_from_the_panel_reaches_the_backend_and_removes_the_call(
     expect(panel.dial).to_have_attribute("aria-label", panel_text("ru", "call"))
 
 
-def test_remote_hangup_removes_the_call(open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
+def test_remote_hangup_removes_the_call(open_panel: Callable[..., Panel],
+                                        fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
     start_call(page, fresh_demo_backend, panel, phone=IVANOV["phone"])
@@ -491,7 +495,8 @@ def test_fast_typing_sends_one_search_with_the_final_text(open_panel: Callable[.
 
 
 @pytest.mark.parametrize("locale", ["ru", "en"])
-def test_no_matches_text(locale: str, open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
+def test_no_matches_text(locale: str, open_panel: Callable[..., Panel],
+                         fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel({"locale": locale})
     ready(panel.page, fresh_demo_backend)
     search(panel, "Zzzz")
@@ -548,10 +553,12 @@ def test_a_slow_first_answer_never_overwrites_a_newer_one(open_panel: Callable[.
     assert panel.option_texts() == mary
     expect(panel.input).to_have_value("Mary")
     expect(panel.spinner).to_be_hidden()
-    assert [r.params["start_with"] for r in fresh_demo_backend.requests_for("get_contacts")] == ["Иван", "Mary"]
+    assert [r.params["start_with"]
+            for r in fresh_demo_backend.requests_for("get_contacts")] == ["Иван", "Mary"]
 
 
-def test_options_are_closed_on_blur(open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
+def test_options_are_closed_on_blur(open_panel: Callable[..., Panel],
+                                    fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     ready(panel.page, fresh_demo_backend)
     search(panel, "Иван")
@@ -584,7 +591,8 @@ def test_selected_contact_is_called_by_uuid_once(open_panel: Callable[..., Panel
     expect(panel.input).to_have_value("")
 
 
-def test_typed_number_is_originated(open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
+def test_typed_number_is_originated(open_panel: Callable[..., Panel],
+                                    fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
     ready(page, fresh_demo_backend)
@@ -717,7 +725,8 @@ def test_call_button_is_disabled_while_the_command_is_pending(open_panel: Callab
 # --- 9. drag, position, collapse -----------------------------------------------------------------
 
 
-def test_dragging_the_header_moves_the_panel(open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
+def test_dragging_the_header_moves_the_panel(open_panel: Callable[..., Panel],
+                                             fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
     ready(page, fresh_demo_backend)
@@ -727,7 +736,8 @@ def test_dragging_the_header_moves_the_panel(open_panel: Callable[..., Panel], f
     grab = (title["x"] + 10, title["y"] + title["height"] / 2)
     drag_header(page, panel, grab[0] - 400, grab[1] - 300)
     after = panel.box()
-    assert abs(after["x"] - (before["x"] - 400)) <= 1 and abs(after["y"] - (before["y"] - 300)) <= 1, (before, after)
+    assert (abs(after["x"] - (before["x"] - 400)) <= 1
+            and abs(after["y"] - (before["y"] - 300)) <= 1), (before, after)
     stored = panel.stored()
     assert stored == {"left": round(after["x"]), "top": round(after["y"]), "collapsed": False}
     # The right button does not drag.
@@ -738,7 +748,8 @@ def test_dragging_the_header_moves_the_panel(open_panel: Callable[..., Panel], f
     assert panel.box() == after
 
 
-def test_the_panel_cannot_leave_the_window(open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
+def test_the_panel_cannot_leave_the_window(open_panel: Callable[..., Panel],
+                                           fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
     ready(page, fresh_demo_backend)
@@ -751,7 +762,8 @@ def test_the_panel_cannot_leave_the_window(open_panel: Callable[..., Panel], fre
     drag_header(page, panel, VIEWPORT["width"] - 1, VIEWPORT["height"] - 1)  # far down-right
     box = panel.box()
     assert_inside(box)
-    assert box["x"] + box["width"] >= VIEWPORT["width"] - 1 and box["y"] + box["height"] >= VIEWPORT["height"] - 1
+    assert (box["x"] + box["width"] >= VIEWPORT["width"] - 1
+            and box["y"] + box["height"] >= VIEWPORT["height"] - 1)
 
     # A panel that grows (a call starts) or a window that shrinks keeps it inside.
     start_call(page, fresh_demo_backend, panel, phone=IVANOV["phone"])
@@ -787,9 +799,9 @@ def test_position_is_remembered_across_reload_and_page_switch(open_panel: Callab
     assert panel.box() == placed
 
 
-def test_collapse_hides_the_body_is_remembered_and_expands_again(open_panel: Callable[..., Panel],
-                                                                 fresh_demo_backend: DemoBackend,
-                                                                 wait_widget_ready: Callable[..., None]) -> None:
+def test_collapse_hides_the_body_is_remembered_and_expands_again(
+        open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend,
+        wait_widget_ready: Callable[..., None]) -> None:
     panel = open_panel()
     page = panel.page
     start_call(page, fresh_demo_backend, panel, phone=IVANOV["phone"])
@@ -878,7 +890,8 @@ def test_arrows_enter_and_escape_in_the_option_list(open_panel: Callable[..., Pa
     expect(panel.options).to_be_visible(timeout=WAIT_MS)
 
 
-def test_enter_with_a_typed_number_dials(open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
+def test_enter_with_a_typed_number_dials(open_panel: Callable[..., Panel],
+                                         fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
     ready(page, fresh_demo_backend)
@@ -953,7 +966,8 @@ def test_tab_reaches_every_button_and_each_has_a_label(locale: str, open_panel: 
     panel.hold.focus()
     page.keyboard.press("Space")
     expect(panel.hold).to_have_attribute("aria-pressed", "true")
-    wait_until(page, lambda: answered(fresh_demo_backend, "set_hold") and answered(fresh_demo_backend, "set_mute"),
+    wait_until(page,
+               lambda: answered(fresh_demo_backend, "set_hold") and answered(fresh_demo_backend, "set_mute"),
                what="set_mute and set_hold")
 
 
@@ -1018,7 +1032,8 @@ def test_markup_in_recent_contacts_and_after_transfer_is_text(open_panel: Callab
 # --- 12. styles ----------------------------------------------------------------------------------
 
 
-def test_one_style_element_after_page_switches(open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
+def test_one_style_element_after_page_switches(open_panel: Callable[..., Panel],
+                                               fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel()
     page = panel.page
     ready(page, fresh_demo_backend)
@@ -1037,7 +1052,8 @@ def test_panel_styles_do_not_change_the_host_page(open_panel: Callable[..., Pane
     ready(page, fresh_demo_backend)
     page.evaluate(HOST_PROBE_JS)
     with_widget = page.evaluate(HOST_STYLES_JS, HOST_SELECTORS)
-    assert all(with_widget[s] is not None for s in HOST_SELECTORS), [s for s in HOST_SELECTORS if not with_widget[s]]
+    assert all(with_widget[s] is not None for s in HOST_SELECTORS), [s for s in HOST_SELECTORS
+                                                                     if not with_widget[s]]
     page.evaluate("document.getElementById('asng-styles').disabled = true")
     without = page.evaluate(HOST_STYLES_JS, HOST_SELECTORS)
     page.evaluate("document.getElementById('asng-styles').disabled = false")
@@ -1084,7 +1100,8 @@ def test_page_switches_keep_exactly_one_working_panel(navigation: str, open_pane
 
 
 @pytest.mark.parametrize("locale", ["ru", "en"])
-def test_texts_in_both_locales(locale: str, open_panel: Callable[..., Panel], fresh_demo_backend: DemoBackend) -> None:
+def test_texts_in_both_locales(locale: str, open_panel: Callable[..., Panel],
+                               fresh_demo_backend: DemoBackend) -> None:
     panel = open_panel({"locale": locale} if locale != "ru" else None)  # Russian is the default
     page = panel.page
     ready(page, fresh_demo_backend)
@@ -1092,7 +1109,8 @@ def test_texts_in_both_locales(locale: str, open_panel: Callable[..., Panel], fr
     expect(panel.input).to_have_attribute("placeholder", panel_text(locale, "input_hint"))
     expect(panel.dial).to_have_attribute("aria-label", panel_text(locale, "call"))
     expect(panel.toggle).to_have_attribute("aria-label", panel_text(locale, "collapse"))
-    expect(panel.connection).to_have_attribute("aria-label", text(locale, "domain.amocrm.settings.status.connected"))
+    expect(panel.connection).to_have_attribute("aria-label",
+                                               text(locale, "domain.amocrm.settings.status.connected"))
     search(panel, "Qqq")
     expect(panel.empty).to_have_text(panel_text(locale, "no_contacts"))
     panel.input.fill("")
@@ -1120,9 +1138,11 @@ def test_connection_indicator_goes_down_and_recovers(open_panel: Callable[..., P
     # The held poll ends within 2 s; the next two polls get HTTP-level 500s, then the server is back.
     fresh_demo_backend.inject_fault("status", 500, method="get_agent_status", times=2)
     expect(panel.connection).to_have_class(re.compile(r"asng-panel__connection--down"), timeout=WAIT_MS)
-    expect(panel.connection).to_have_attribute("aria-label", text("ru", "domain.amocrm.errors.invalid_response"))
+    expect(panel.connection).to_have_attribute("aria-label",
+                                               text("ru", "domain.amocrm.errors.invalid_response"))
     expect(panel.connection).not_to_have_class(re.compile(r"asng-panel__connection--down"), timeout=10_000)
-    expect(panel.connection).to_have_attribute("aria-label", text("ru", "domain.amocrm.settings.status.connected"))
+    expect(panel.connection).to_have_attribute("aria-label",
+                                               text("ru", "domain.amocrm.settings.status.connected"))
 
 
 # --- 16. screenshots -----------------------------------------------------------------------------
@@ -1146,8 +1166,9 @@ def test_screenshots(locale: str, open_panel: Callable[..., Panel], fresh_demo_b
     page.keyboard.press("Escape")
     page.locator(".sandbox-card__name").click()  # blur the box
 
-    fresh_demo_backend.start_incoming_call(USER_ID, contact_uuid=uuid_of(fresh_demo_backend, IVANOV["name"] if locale == "ru"
-                                                                   else SMITH["name"]))
+    fresh_demo_backend.start_incoming_call(USER_ID, contact_uuid=uuid_of(fresh_demo_backend,
+                                                                         IVANOV["name"] if locale == "ru"
+                                                                         else SMITH["name"]))
     expect(panel.call).to_be_visible(timeout=WAIT_MS)
     panel.mute.click()
     expect(panel.mute).to_have_attribute("aria-pressed", "true")

@@ -108,7 +108,8 @@ def test_the_loader_runs_serves_build_picks_up_edits_and_survives_a_stopped_serv
                                            " && window.__sandbox.widget.asteriskng)"),
                what="the real widget, loaded from serve")
     page.locator("#sandbox-page .sandbox-phone").first.click()
-    wait_until(page, lambda: [r for r in fresh_demo_backend.requests_for("originate") if r.status_code == 200],
+    wait_until(page,
+               lambda: [r for r in fresh_demo_backend.requests_for("originate") if r.status_code == 200],
                what="the originate request through the loaded widget")
     assert all(value is True for value in _lifecycle_returns(page))
 

@@ -1,4 +1,5 @@
-"""The post-call card (docs/behaviour.md §10) of the REAL ``--dev`` build in the sandbox, in headless Chromium.
+"""The post-call card (docs/behaviour.md §10) of the REAL ``--dev`` build in the sandbox,
+in headless Chromium.
 
 script.js loads postcall.js from the archive (RequireJS, ``<params.path>/postcall.js``) and the card
 writes through the sandbox's emulation of amoCRM's REST API v4 (sandbox/amocrm_api.py), whose state
@@ -48,7 +49,8 @@ def fast_long_poll(fresh_demo_backend: DemoBackend) -> None:
 
 
 @pytest.fixture
-def opened(open_sandbox: Callable[..., Page], sandbox: SandboxServer, fresh_demo_backend: DemoBackend) -> Page:
+def opened(open_sandbox: Callable[..., Page], sandbox: SandboxServer,
+           fresh_demo_backend: DemoBackend) -> Page:
     page = open_sandbox({"locale": LOCALE})
     expect(Panel(page).root).to_be_visible(timeout=WAIT_MS)
     return page
@@ -298,7 +300,8 @@ def test_unknown_caller_with_several_matches_lets_the_agent_pick(
     opened.get_by_label("Second Namesake").check()
     card.save.click()
     expect(card.root).to_be_hidden(timeout=WAIT_MS)
-    assert [(n["entity_id"], n["params"]["text"]) for n in state(sandbox)["notes"]] == [(second, "which one?")]
+    assert [(n["entity_id"], n["params"]["text"])
+            for n in state(sandbox)["notes"]] == [(second, "which one?")]
     assert opened.evaluate("window.__xss") is None
 
 
@@ -391,7 +394,8 @@ def test_two_tabs_save_one_note_and_both_cards_close(
     second = opened.context.new_page()
     second.goto(sandbox.url + "/?locale=" + LOCALE)
     expect(Panel(second).root).to_be_visible(timeout=WAIT_MS)
-    wait_until(opened, lambda: len(fresh_demo_backend.requests_for("get_agent_status")) >= 2, what="two polls")
+    wait_until(opened, lambda: len(fresh_demo_backend.requests_for("get_agent_status")) >= 2,
+               what="two polls")
     card = known_call(opened, fresh_demo_backend)
     other = Card(second)
     expect(other.root).to_be_visible(timeout=WAIT_MS)

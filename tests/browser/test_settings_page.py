@@ -228,8 +228,9 @@ def test_a_wrong_key_is_invalid_and_a_timeout_is_reported_after_the_ping_deadlin
 @pytest.mark.parametrize("query", [{"settings": settings_text("", "")},
                                    {"settings": settings_text("https://pbx.example.com/ng", "")},
                                    {"settings": settings_text("", "AsteriskNG")}])
-def test_empty_address_or_key_is_not_configured_without_a_ping(opened: Callable[..., Page], fresh_demo_backend: Any,
-                                                              query: dict[str, str]) -> None:
+def test_empty_address_or_key_is_not_configured_without_a_ping(opened: Callable[..., Page],
+                                                               fresh_demo_backend: Any,
+                                                               query: dict[str, str]) -> None:
     page = opened(query, status="not_configured")
     expect(page.locator(STATUS)).to_have_text(RU["not_configured"])
     expect(page.locator(STATUS)).to_have_class("asng-settings__status asng-settings__status--idle")
@@ -241,7 +242,8 @@ def test_empty_address_or_key_is_not_configured_without_a_ping(opened: Callable[
 # --- editing ------------------------------------------------------------------------------------
 
 
-def test_typing_fast_sends_one_ping_with_the_final_values(opened: Callable[..., Page], fresh_demo_backend: Any) -> None:
+def test_typing_fast_sends_one_ping_with_the_final_values(opened: Callable[..., Page],
+                                                          fresh_demo_backend: Any) -> None:
     fresh_demo_backend.configure(secret_key="NewSecret42")
     page = opened(status="invalid_secret_key")
     before = len(ping_posts(page))
@@ -285,15 +287,16 @@ def test_a_slow_answer_to_an_older_edit_never_overwrites_the_latest(opened: Call
     # Edit 1: a wrong key; its ping is the slow one (would say "invalid secret key").
     page.locator(KEY).fill("Wrong")
     page.wait_for_function(f"window.__sandbox.requests.length > 0 && "
-                           f"window.__sandbox.requests.filter(function (r) {{ return r.data && r.data.json && "
-                           f"r.data.json.indexOf('\"ping\"') >= 0; }}).length === {before + 1}")
+                           f"window.__sandbox.requests.filter(function (r) {{ return r.data && r.data.json"
+                           f" && r.data.json.indexOf('\"ping\"') >= 0; }}).length === {before + 1}")
     # Edit 2: the right key again; its ping is fast ("connected").
     page.locator(KEY).fill("AsteriskNG!")
     page.locator(KEY).fill("AsteriskNG")
     expect_status(page, "connected")
     # The slow answer arrives later and must change nothing.
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and any(r.status_code is None for r in fresh_demo_backend.requests_for("ping")):
+    while time.monotonic() < deadline and any(r.status_code is None
+                                              for r in fresh_demo_backend.requests_for("ping")):
         settle(0.1)
     settle(0.3)
     expect_status(page, "connected")
@@ -302,8 +305,9 @@ def test_a_slow_answer_to_an_older_edit_never_overwrites_the_latest(opened: Call
 
 @pytest.mark.parametrize("address", ["pbx.example.com/asterisk_ng", "ftp://pbx.example.com", "https://",
                                      "http:/127.0.0.1/asterisk_ng", "https://pbx example.com"])
-def test_an_address_that_is_not_a_url_gets_a_message_and_no_ping(opened: Callable[..., Page], fresh_demo_backend: Any,
-                                                                   address: str) -> None:
+def test_an_address_that_is_not_a_url_gets_a_message_and_no_ping(opened: Callable[..., Page],
+                                                                 fresh_demo_backend: Any,
+                                                                 address: str) -> None:
     page = opened()
     before = len(ping_posts(page))
     page.locator(ADDRESS).fill(address)
@@ -323,7 +327,8 @@ def test_an_address_that_is_not_a_url_gets_a_message_and_no_ping(opened: Callabl
     expect_status(page, "connected")
 
 
-def test_spaces_around_address_and_key_are_trimmed(opened: Callable[..., Page], fresh_demo_backend: Any) -> None:
+def test_spaces_around_address_and_key_are_trimmed(opened: Callable[..., Page],
+                                                   fresh_demo_backend: Any) -> None:
     page = opened({"settings": settings_text(fresh_demo_backend.url, "Other")}, status="invalid_secret_key")
     page.locator(ADDRESS).fill("   " + fresh_demo_backend.url + "  ")
     page.locator(KEY).fill("  AsteriskNG\t")
@@ -365,7 +370,8 @@ def test_show_and_hide_the_key(opened: Callable[..., Page]) -> None:
 # --- saving -------------------------------------------------------------------------------------
 
 
-def test_save_is_disabled_until_something_changes(opened: Callable[..., Page], fresh_demo_backend: Any) -> None:
+def test_save_is_disabled_until_something_changes(opened: Callable[..., Page],
+                                                  fresh_demo_backend: Any) -> None:
     page = opened()
     save = page.locator(SAVE)
     expect(save).to_be_disabled()
@@ -462,7 +468,8 @@ def test_broken_stored_json_shows_defaults_and_is_kept_until_saved(opened: Calla
     assert page.evaluate("window.__sandbox.storedSettings().jsonSettings") == "{broken"
     assert page.evaluate("window.__sandbox.saves") == []
     page.locator(SAVE).click()
-    assert page.evaluate("window.__sandbox.storedSettings().jsonSettings") == settings_text(fresh_demo_backend.url)
+    assert (page.evaluate("window.__sandbox.storedSettings().jsonSettings")
+            == settings_text(fresh_demo_backend.url))
 
 
 def _agent_polls(fresh_demo_backend: Any) -> int:
@@ -518,8 +525,8 @@ def _page_state(page: Page) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("how", ["close", "navigate", "reopen"])
-def test_closing_the_modal_stops_everything_the_form_started(opened: Callable[..., Page], fresh_demo_backend: Any,
-                                                              how: str) -> None:
+def test_closing_the_modal_stops_everything_the_form_started(opened: Callable[..., Page],
+                                                             fresh_demo_backend: Any, how: str) -> None:
     page = opened()
     state = _page_state(page)
     assert state["open"] is True and state["listeners"] > 0 and state["observer"] is True
@@ -544,7 +551,8 @@ def test_closing_the_modal_stops_everything_the_form_started(opened: Callable[..
     assert len(ping_posts(page)) == before
 
 
-def test_closing_while_a_ping_is_pending_cancels_it(opened: Callable[..., Page], fresh_demo_backend: Any) -> None:
+def test_closing_while_a_ping_is_pending_cancels_it(opened: Callable[..., Page],
+                                                    fresh_demo_backend: Any) -> None:
     page = opened()
     fresh_demo_backend.inject_fault("latency", 1.0, method="ping")
     page.locator(KEY).fill("Pending")
@@ -597,7 +605,8 @@ def _shoot(page: Page, path: Path) -> None:
 
 
 def test_screenshots(make_sandbox: Callable[..., SandboxServer], sandbox_archive: Path,
-                     open_sandbox: Callable[..., Page], fresh_demo_backend: Any, screenshot_dir: Path) -> None:
+                     open_sandbox: Callable[..., Page], fresh_demo_backend: Any,
+                     screenshot_dir: Path) -> None:
     server = make_sandbox(sandbox_archive, locale="en")
     page = open_sandbox({"controls": "0", "page": "settings"}, sandbox=server)
     open_settings(page)
@@ -617,7 +626,8 @@ def test_screenshots(make_sandbox: Callable[..., SandboxServer], sandbox_archive
         assert (screenshot_dir / f"settings_{name}.png").stat().st_size > 2000
 
 
-def test_the_post_call_card_checkbox_writes_its_key(opened: Callable[..., Page], fresh_demo_backend: Any) -> None:
+def test_the_post_call_card_checkbox_writes_its_key(opened: Callable[..., Page],
+                                                    fresh_demo_backend: Any) -> None:
     """The setting of docs/behaviour.md §10: on by default (also for settings saved without it)."""
     page = opened()
     card = page.locator(".asng-settings__checkbox >> nth=2")

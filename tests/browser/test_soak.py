@@ -19,17 +19,20 @@ from tests.support.tabs import CHANNELS_JS, LOCKS_JS, open_tab, polls_pending
 AGENT = DEMO_USER_ID
 
 # Live timers and document/window listeners, counted by wrapping the browser's functions.
-COUNTERS_JS = """(() => {
+COUNTERS_JS = ("""(() => {
     const live = {timers: new Set(), listeners: new Map()};
     const wrap = (name, fn) => { const original = window[name]; window[name] = fn(original); };
     wrap('setTimeout', (original) => function (cb, ms, ...rest) {
-        const id = original.call(window, function () { live.timers.delete(id); return cb.apply(this, arguments); },
+        const id = original.call(window, function () { live.timers.delete(id); """
+               """return cb.apply(this, arguments); },
                                  ms, ...rest);
         live.timers.add(id); return id; });
     wrap('setInterval', (original) => function () { const id = original.apply(window, arguments);
         live.timers.add(id); return id; });
-    wrap('clearTimeout', (original) => function (id) { live.timers.delete(id); return original.call(window, id); });
-    wrap('clearInterval', (original) => function (id) { live.timers.delete(id); return original.call(window, id); });
+    wrap('clearTimeout', (original) => function (id) { live.timers.delete(id); """
+               """return original.call(window, id); });
+    wrap('clearInterval', (original) => function (id) { live.timers.delete(id); """
+               """return original.call(window, id); });
     const add = EventTarget.prototype.addEventListener;
     const remove = EventTarget.prototype.removeEventListener;
     const key = (target, type, fn) => (target === window ? 'window ' : 'document ') + type;
@@ -55,7 +58,7 @@ COUNTERS_JS = """(() => {
         styles: document.querySelectorAll('#asng-styles').length,
         pending: window.__sandbox ? window.__sandbox.pendingRequests : 0,
     });
-})();"""
+})();""")
 
 TRANSITIONS_JS = """async ([count, user]) => {
     const button = document.querySelector('.asng-call__hold');
@@ -156,7 +159,8 @@ def test_three_tabs_100_cycles_each_leave_nothing(context, sandbox, fresh_demo_b
     assert errors == []
 
 
-def test_1000_status_transitions_keep_counts_and_heap_flat(instrumented: Page, fresh_demo_backend: DemoBackend) -> None:
+def test_1000_status_transitions_keep_counts_and_heap_flat(instrumented: Page,
+                                                           fresh_demo_backend: DemoBackend) -> None:
     page = instrumented
     fresh_demo_backend.start_incoming_call(AGENT, phone=fresh_demo_backend.phonebook.search("", 1)[0].phone)
     expect(page.locator(".asng-call")).to_be_visible(timeout=10_000)

@@ -153,7 +153,8 @@ def test_mute_in_one_tab_shows_in_every_tab(open_tabs, fresh_demo_backend: DemoB
 
 
 def notifications(pages: list[Page]) -> int:
-    return sum(page.evaluate("window.__sandbox.notifications.length") for page in pages if not page.is_closed())
+    return sum(page.evaluate("window.__sandbox.notifications.length")
+               for page in pages if not page.is_closed())
 
 
 def test_backend_down_gives_one_notification_per_browser(open_tabs, fresh_demo_backend: DemoBackend) -> None:
@@ -167,7 +168,8 @@ def test_backend_down_gives_one_notification_per_browser(open_tabs, fresh_demo_b
                  page.locator(".asng-panel__connection").get_attribute("aria-label")) for page in pages]
         return seen if all("--down" in (c or "") for c, _ in seen) and len(set(seen)) == 1 else None
 
-    down = wait_until(pages[0], all_down_alike, timeout=20, what="every tab showing the same connection problem")
+    down = wait_until(pages[0], all_down_alike, timeout=20,
+                      what="every tab showing the same connection problem")
     assert down[0][1]
     wait_until(pages[0], lambda: notifications(pages) > 0, timeout=15, what="the notification")
     first = notifications(pages)
@@ -209,7 +211,8 @@ def test_reload_during_a_call_shows_it_before_the_first_poll_answers(open_tabs,
 
 
 def test_a_new_tab_during_a_call_shows_it_at_once(open_tabs, context: BrowserContext, sandbox: Any,
-                                                   tab_errors: list[str], fresh_demo_backend: DemoBackend) -> None:
+                                                  tab_errors: list[str],
+                                                  fresh_demo_backend: DemoBackend) -> None:
     [first] = open_tabs(1)
     name = start_call(fresh_demo_backend)
     expect(first.locator(".asng-call__name")).to_have_text(name)
@@ -242,7 +245,8 @@ def test_two_keys_are_two_groups(open_tabs, fresh_demo_backend: DemoBackend) -> 
 
 @pytest.mark.parametrize("missing", [NO_WEB_LOCKS, NO_BROADCAST_CHANNEL, NO_WEB_LOCKS + NO_BROADCAST_CHANNEL],
                          ids=["lease", "storage-events", "lease+storage-events"])
-def test_fallbacks_elect_relay_and_take_over(open_tabs, fresh_demo_backend: DemoBackend, missing: str) -> None:
+def test_fallbacks_elect_relay_and_take_over(open_tabs, fresh_demo_backend: DemoBackend,
+                                             missing: str) -> None:
     pages = open_tabs(3, init_script=missing)
     assert pages[0].evaluate("typeof navigator.locks") == ("undefined" if "locks" in missing else "object")
     leader = the_leader(pages)
@@ -286,7 +290,8 @@ def test_bad_entries_and_messages_leave_the_tab_polling_quietly(open_tabs, conte
     assert notifications([first, second]) == 0
 
 
-@pytest.mark.parametrize("missing", [NO_STORAGE + NO_BROADCAST_CHANNEL, NO_STORAGE + NO_BROADCAST_CHANNEL + NO_WEB_LOCKS],
+@pytest.mark.parametrize("missing", [NO_STORAGE + NO_BROADCAST_CHANNEL,
+                                     NO_STORAGE + NO_BROADCAST_CHANNEL + NO_WEB_LOCKS],
                          ids=["web-locks-only", "nothing"])
 def test_without_storage_or_channel_each_tab_polls_on_its_own(open_tabs, fresh_demo_backend: DemoBackend,
                                                               missing: str) -> None:

@@ -108,7 +108,8 @@ BODIES = [
     ' "result": {"result": {"foo": "bar"}, "exception": null, "exception_params": null}}}'),
     '{"headers": {"status_code": "200"}, "content": {"result": {"result": null}}}',
     '{"headers": {"status_code": 200}, "content": {"result": {"result": [1, 2, {"a": "b"}]}}}',
-    '{"headers": {"status_code": 200}, "content": {"result": {"exception": "E1", "exception_params": {"x": 1}}}}',
+    ('{"headers": {"status_code": 200}, "content": {"result": {"exception": "E1",'
+    ' "exception_params": {"x": 1}}}}'),
     '{"headers": {"status_code": 200}, "content": {"result": {"exception_name": "E2"}}}',
     '{"headers": {"status_code": 200}, "content": {"result": {"result": 5, "exception": "Wins"}}}',
     '{"headers": {"status_code": 200}, "content": {"result": {}}}',
@@ -135,13 +136,16 @@ BODIES = [
     '{"headers": {"status_code": 200.5}}',
 ]
 
-STATUS_VALUES = ['200', '"200"', '" 201 "', '""', '"abc"', 'true', 'false', 'null', '200.0', '-1', '[200]', '{"a": 1}']
+STATUS_VALUES = ['200', '"200"', '" 201 "', '""', '"abc"', 'true', 'false', 'null', '200.0', '-1', '[200]',
+                 '{"a": 1}']
 
 STATUSES = [
     '{"status": "NOT_CONVERSATION"}',
-    ('{"status": "CONVERSATION", "call_info": {"unique_id": "1.2", "contact_name": "Rose", "contact_id": 4183,'
-    ' "contact_phone": "7916", "is_hold": true, "is_mute": false, "timestamp": 1669391112}}'),
-    '{"status": "CONVERSATION", "call_info": {"contact_name": null, "contact_id": "77", "contact_phone": 123}}',
+    ('{"status": "CONVERSATION", "call_info": {"unique_id": "1.2", "contact_name": "Rose",'
+    ' "contact_id": 4183, "contact_phone": "7916", "is_hold": true, "is_mute": false,'
+    ' "timestamp": 1669391112}}'),
+    ('{"status": "CONVERSATION", "call_info": {"contact_name": null, "contact_id": "77",'
+    ' "contact_phone": 123}}'),
     ('{"status": "CONVERSATION", "call_info": {"contact_id": 3000000000, "contact_phone": 79161234567,'
     ' "timestamp": 1669391112.75}}'),
     '{"status": "CONVERSATION", "call_info": null}',
@@ -170,7 +174,8 @@ SETTINGS = [
 ]
 
 URLS = ['https://pbx/asterisk_ng', 'HTTP://127.0.0.1:8000/x', 'https://', 'ftp://pbx', 'https://a b', 'pbx/x',
-        'https://[::1]:8443/ng', 'https://user@host:80', 'https://host:8o', 'https://.host', 'http://h?q=1#f', '']
+        'https://[::1]:8443/ng', 'https://user@host:80', 'https://host:8o', 'https://.host',
+        'http://h?q=1#f', '']
 
 VALUES = ['{}', '[]', '"s"', '1', '1.5', 'true', 'null', '{"a": null}']
 
@@ -203,15 +208,16 @@ def _settings(text):
         settings = parse_settings(text)
     except SettingsError as error:
         return ['error', str(error)]
-    return ['ok', settings.server_address, settings.secret_key, settings.show_panel, settings.enable_notification,
-            settings.is_configured(), settings_json(settings)]
+    return ['ok', settings.server_address, settings.secret_key, settings.show_panel,
+            settings.enable_notification, settings.is_configured(), settings_json(settings)]
 
 
 CONTACT_IDS = ['4183', 4183, '0012', '12/../x', 'javascript:alert(1)', '', None, -5, '١٢', 3000000000]
 
 CONTACT_LISTS = [
-    ('[{"uuid": "a", "name": "Rose", "phone": "7916"}, {"uuid": 5, "phone": 79161234567}, {"name": "no uuid"},'
-     ' "text", null, {"uuid": "b", "name": 7, "phone": "1"}, {"uuid": "c", "phone": null}]'),
+    ('[{"uuid": "a", "name": "Rose", "phone": "7916"}, {"uuid": 5, "phone": 79161234567},'
+     ' {"name": "no uuid"}, "text", null, {"uuid": "b", "name": 7, "phone": "1"},'
+     ' {"uuid": "c", "phone": null}]'),
     '{"uuid": "a"}',
     'null',
 ]
@@ -253,8 +259,10 @@ def _panel_logic(results):
     for case in [[-1, 0, 1], [-1, 4, 1], [-1, 4, -1], [3, 4, 1], [0, 4, -1], [2, 4, 1]]:
         results.append(['move_index', case, move_index(case[0], case[1], case[2])])
     results.append(['clamp', clamp(5, 0, 3), clamp(-2, 0, 3), clamp(2, 4, 3)])
-    results.append(['default_position', default_position(300, 120, 1280, 800), default_position(300, 120, 200, 50)])
-    for text in ['{"left": 10, "top": 20}', '{"left": "10", "top": 20}', '{"left": 1.5, "top": 2}', 'null', '[]']:
+    results.append(['default_position', default_position(300, 120, 1280, 800),
+                    default_position(300, 120, 200, 50)])
+    for text in ['{"left": 10, "top": 20}', '{"left": "10", "top": 20}', '{"left": 1.5, "top": 2}',
+                 'null', '[]']:
         results.append(['read_position', text, read_position(parse_json(text))])
 
 
@@ -273,8 +281,8 @@ def _errors(results):
     def translate(key):
         return '<' + key + '>'
 
-    errors = [NotResponding('ping', 'timeout'), MethodException('hangup', 'PbxError', None), Cancelled('ping'),
-              None]
+    errors = [NotResponding('ping', 'timeout'), MethodException('hangup', 'PbxError', None),
+              Cancelled('ping'), None]
     for error in errors:
         results.append(['error_text', error_text(translate, error) if error != None else None,
                         status_for_error(error), is_server_failure(error)])
@@ -335,7 +343,8 @@ def _postcall(results):
     for text in ['2026-12-31T23:59', '2024-02-29T10:00', '2023-02-29T10:00', '2026-04-31T10:00',
                  '2026-13-01T10:00', '2026-1-01T10:00', '1969-12-31 23:00', 'x', None, '2026-12-31T24:00']:
         results.append(['parse_local', text, parse_local(text, -180)])
-    results.append(['payloads', note_payload('a "b" <i>'), task_payload('Call back', 1700003600, '90000001', '7'),
+    results.append(['payloads', note_payload('a "b" <i>'),
+                    task_payload('Call back', 1700003600, '90000001', '7'),
                     contact_payload('Ann', '+79001234567')])
     for text in API_ANSWERS:
         body = parse_json(text)
@@ -350,7 +359,8 @@ def _postcall(results):
                     find_contact([], 'x')])
     for path in ['custom_fields_values.0.values.0.value', 'params.text', '', None, '0', 'name']:
         results.append(['field_name', path, field_name(path)])
-    outbox = read_outbox(parse_json('{"items": [{"id": "a", "state": "queued"}, {"id": 5}, 3], "done": ["c", 4]}'))
+    outbox = read_outbox(parse_json('{"items": [{"id": "a", "state": "queued"}, {"id": 5}, 3],'
+                                    ' "done": ["c", 4]}'))
     results.append(['read_outbox', outbox, read_outbox(None), read_outbox(parse_json('[1]')), storage_key(7)])
     call = {'unique_id': 'u1', 'contact_id': None, 'contact_name': None, 'phone': '+7900', 'duration_s': 65}
     item = new_item('d1', call, 1000, 'Call back')
@@ -400,7 +410,8 @@ def run(unused):
     results.append(['envelope', envelope])
     results.append(['form', encode_form(envelope)])
     results.append(['form unicode', encode_form(build_envelope(headers, 1, 'get_contacts',
-                                                               {'start_with': 'Ёлка "q"', 'max_results': 10}))])
+                                                               {'start_with': 'Ёлка "q"',
+                                                                'max_results': 10}))])
     for pair in ADDRESSES:
         results.append(['url', request_url(pair[0], pair[1])])
     for method in ['ping', 'get_agent_status', 'originate']:
@@ -459,8 +470,10 @@ TAB_MESSAGES = [
     ' "live": true, "error": null}'),
     '{"group": "g", "status": {"status": "NOT_CONVERSATION"}, "at": 1000.5, "live": false}',
     ('{"group": "g", "status": {"status": "X"}, "at": 1000, "live": false,'
-    ' "error": {"code": "not_responding", "message": "get_agent_status: not_responding", "exception_name": null}}'),
-    '{"group": "g", "status": {"status": "X"}, "at": 1000, "live": false, "error": {"code": 5, "message": "m"}}',
+    ' "error": {"code": "not_responding", "message": "get_agent_status: not_responding",'
+    ' "exception_name": null}}'),
+    ('{"group": "g", "status": {"status": "X"}, "at": 1000, "live": false,'
+    ' "error": {"code": 5, "message": "m"}}'),
     '{"group": "g", "status": {"status": "X"}, "at": 1000, "live": false, "error": {"message": 7}}',
     '{"group": "g", "status": {"status": "X"}, "at": 1000, "live": false, "error": "text"}',
     '{"group": "other", "status": {"status": "X"}, "at": 1000, "live": false}',
@@ -472,18 +485,19 @@ TAB_MESSAGES = [
     '{"group": "g"}', '{"kind": "hello", "group": "g"}', '["g"]', '"g"', 'null', '7', '{}',
 ]
 TAB_LEASES = ['{"tab": "b", "until": 1500}', '{"tab": "a", "until": 1500}', '{"tab": "b", "until": 1000}',
-              '{"tab": "b", "until": 999999}', '{"tab": "b", "until": "1500"}', '{"until": 1500}', '{"tab": "b"}',
-              'null', '[]', '"lease"', '0']
+              '{"tab": "b", "until": 999999}', '{"tab": "b", "until": "1500"}', '{"until": 1500}',
+              '{"tab": "b"}', 'null', '[]', '"lease"', '0']
 
 
 def _tabs(results):
     def translate(key):
         return '<' + key + '>'
 
-    for text in ['', 'a', 'https://pbx.example.com/asterisk_ng key', 'Ёлка ключ', 'xyz.' + 'abcdefghij' + 'klmnopqrstuvwxyz0123456789' + 'ABCDEFGHIJKLMNOP']:
+    for text in ['', 'a', 'https://pbx.example.com/asterisk_ng key', 'Ёлка ключ',
+                 'xyz.' + 'abcdefghij' + 'klmnopqrstuvwxyz0123456789' + 'ABCDEFGHIJKLMNOP']:
         results.append(['text_hash', text, text_hash(text)])
-    results.append(['group', group_name(7461242, 'https://pbx/a', 'k'), group_name(7461242, 'https://pbx/a', 'k2'),
-                    group_name(1, 'https://pbx/b', 'k')])
+    results.append(['group', group_name(7461242, 'https://pbx/a', 'k'),
+                    group_name(7461242, 'https://pbx/a', 'k2'), group_name(1, 'https://pbx/b', 'k')])
     for error in [NotResponding('get_agent_status', 'no answer'), MethodException('hangup', 'PbxError', None),
                   None]:
         record = error_record(error)
@@ -493,7 +507,8 @@ def _tabs(results):
     results.append(['state message', message, read_message(message, 'g') != None, read_message(message, 'h')])
     for text in TAB_MESSAGES:
         message = read_message(parse_json(text), 'g')
-        fresh = [is_fresh(message, now) for now in [999, 1000, 15999, 16000, 16001]] if message != None else None
+        fresh = [is_fresh(message, now)
+                 for now in [999, 1000, 15999, 16000, 16001]] if message != None else None
         error = read_error(get(message, 'error', None))
         results.append(['read message', text, message != None, fresh,
                         error_text(translate, error) if error != None else None])

@@ -63,7 +63,8 @@ def core_callables() -> set[str]:
                     isinstance(base, ast.Name) and (base.id.endswith("Error") or base.id in CORE_ERRORS)
                     for base in node.bases):
                 names.update(f"{module}.{node.name}.{item.name}" for item in node.body
-                             if isinstance(item, ast.FunctionDef) and (not item.name.startswith("_") or item.name == "__init__"))
+                             if isinstance(item, ast.FunctionDef)
+                             and (not item.name.startswith("_") or item.name == "__init__"))
     return names
 
 
@@ -95,7 +96,8 @@ def test_transpiled_core_matches_cpython(cpython_results: list, transpiled_resul
 
 
 def test_wire_text_is_identical(cpython_results: list, transpiled_results: list) -> None:
-    forms = [(c[1]["json"], t[1]["json"]) for c, t in zip(cpython_results, transpiled_results) if c[0] in ("form", "form unicode")]
+    forms = [(c[1]["json"], t[1]["json"]) for c, t in zip(cpython_results, transpiled_results)
+             if c[0] in ("form", "form unicode")]
     assert len(forms) == 2
     for cpython_text, js_text in forms:
         assert cpython_text == js_text
