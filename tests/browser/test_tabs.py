@@ -56,10 +56,18 @@ def open_tabs(context: BrowserContext, sandbox: Any, tab_errors: list[str]) -> C
 
 def the_leader(pages: list[Page]) -> Page:
     """The one tab with a poll in flight (waits for it: a takeover may be under way)."""
-    found = wait_until(pages[0] if not pages[0].is_closed() else pages[-1],
-                       lambda: leaders(pages), what="a leading tab")
-    assert len(found) == 1, f"{len(found)} tabs poll"
-    return found[0]
+    seen: list[int] = []
+
+    def one_leader() -> list[Page] | None:
+        found = leaders(pages)
+        seen.append(len(found))
+        return found if len(found) == 1 else None
+
+    alive = next(page for page in pages if not page.is_closed())
+    try:
+        return wait_until(alive, one_leader, what="one leading tab")[0]
+    except AssertionError as error:
+        raise AssertionError(f"{error}; tabs polling at each look: {seen[-20:]}") from None
 
 
 def start_call(backend: DemoBackend) -> str:
@@ -174,9 +182,12 @@ def test_backend_down_gives_one_notification_per_browser(open_tabs, fresh_demo_b
     wait_until(pages[0], lambda: notifications(pages) > 0, timeout=15, what="the notification")
     first = notifications(pages)
     # the leader goes: the next one fails as well, but the browser has already said it
+    gone = now()
     leader.close()
     rest = [page for page in pages if page is not leader]
-    wait_until(rest[0], lambda: leaders(rest), what="a new leader")
+    # a new leader polls (and fails at once, then waits: its polls are seldom in flight)
+    wait_until(rest[0], lambda: polls_started_after(fresh_demo_backend.requests_for("get_agent_status"), gone),
+               what="a new leader's poll")
     rest[0].wait_for_timeout(12_000)  # two more monitor windows of failures in the new leader
     assert first == 1
     assert notifications(rest) == 0
