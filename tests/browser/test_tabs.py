@@ -186,7 +186,8 @@ def test_backend_down_gives_one_notification_per_browser(open_tabs, fresh_demo_b
     leader.close()
     rest = [page for page in pages if page is not leader]
     # a new leader polls (and fails at once, then waits: its polls are seldom in flight)
-    wait_until(rest[0], lambda: polls_started_after(fresh_demo_backend.requests_for("get_agent_status"), gone),
+    wait_until(rest[0],
+               lambda: polls_started_after(fresh_demo_backend.requests_for("get_agent_status"), gone),
                what="a new leader's poll")
     rest[0].wait_for_timeout(12_000)  # two more monitor windows of failures in the new leader
     assert first == 1
