@@ -32,12 +32,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from sandbox.demo_backend import DemoBackend
 from sandbox.options import SandboxOptions
 from sandbox.server import SandboxServer
-from tests.support.page_errors import PageErrors
+from tests.support.page_errors import PageErrors, watch_errors
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,10 +50,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# Chromium logs every non-2xx answer as console.error "Failed to load resource". For crm_post's
-# proxy, the control relay and the emulated amoCRM REST API (the post-call card's faults) those
-# answers are the scenario under test (the widget's error callbacks handle them), not page errors.
-EXPECTED_FAILING_PATHS = ("/proxy", "/sandbox/control/", "/api/v4/")
 DEFAULT_TIMEOUT_MS = 10_000
 READY_TIMEOUT_MS = 10_000
 
@@ -99,20 +95,7 @@ def page(context: BrowserContext, page_errors: PageErrors, make_sandbox: Any) ->
     """A page whose uncaught errors and console.error messages land in ``page_errors``."""
     pg = context.new_page()
 
-    def on_console(msg: ConsoleMessage) -> None:
-        if msg.type != "error":
-            return
-        if msg.text.startswith("Failed to load resource"):
-            path = urllib.parse.urlsplit(msg.location.get("url", "")).path
-            if path.startswith(EXPECTED_FAILING_PATHS):
-                return
-        page_errors.append(f"console.error: {msg.text} ({msg.location.get('url', '')})")
-
-    def on_page_error(exc: Error) -> None:
-        page_errors.append(f"pageerror: {exc.message}")
-
-    pg.on("console", on_console)
-    pg.on("pageerror", on_page_error)
+    watch_errors(pg, page_errors)
     yield pg
     # Let queued console/pageerror events arrive, and count what the host page recorded itself
     # (errors thrown inside callbacks it calls, RequireJS failures).

@@ -7,14 +7,12 @@ their errors recorded, find the leading tab, time what the demo backend held at 
 from __future__ import annotations
 
 import time
-import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page
+from playwright.sync_api import BrowserContext, Page
 
-# Chromium logs non-2xx answers of the proxy as console errors: the scenario, not the widget's.
-EXPECTED_FAILING_PATHS = ("/proxy", "/sandbox/control/")
+from tests.support.page_errors import watch_errors
 
 # Init scripts that take a browser feature away before the page (and the widget) runs.
 NO_WEB_LOCKS = "delete Navigator.prototype.locks;"
@@ -46,25 +44,6 @@ CALL_SHOWN_JS = """() => {
     });
     observer.observe(call, {attributes: true});
 }"""
-
-
-def watch_errors(page: Page, errors: list[str]) -> None:
-    """Record ``page``'s uncaught errors and console.error messages into ``errors``."""
-
-    def on_console(msg: ConsoleMessage) -> None:
-        if msg.type != "error":
-            return
-        if msg.text.startswith("Failed to load resource"):
-            path = urllib.parse.urlsplit(msg.location.get("url", "")).path
-            if path.startswith(EXPECTED_FAILING_PATHS):
-                return
-        errors.append(f"console.error: {msg.text}")
-
-    def on_page_error(exc: Error) -> None:
-        errors.append(f"pageerror: {exc.message}")
-
-    page.on("console", on_console)
-    page.on("pageerror", on_page_error)
 
 
 def open_tab(context: BrowserContext, url: str, errors: list[str], init_script: str = "",
