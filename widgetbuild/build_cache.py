@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from widgetbuild.archive import zip_bytes
 from widgetbuild.config import BuildConfig
@@ -193,3 +194,43 @@ def cached_files(
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, zip_bytes({"key": key, **{f"files/{name}": data for name, data in made.items()}}))
     return made
+
+
+class TextMemo:
+    """Results of a pure function of a file's text, kept between builds under the text's SHA-256.
+
+    ``version`` names the function (its source, say): a memo written by another version, or one
+    that is unreadable, starts empty. Results must be JSON values. :meth:`save` keeps the
+    results asked for since the memo was loaded, so it does not grow with every edit.
+    """
+
+    def __init__(self, path: Path, version: bytes) -> None:
+        self.path = path
+        self.version = sha256(version + repr(sys.version_info[:2]).encode())
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            record = None
+        valid = (isinstance(record, dict) and record.get("version") == self.version
+                 and isinstance(record.get("results"), dict))
+        self._results: dict[str, Any] = record["results"] if valid else {}  # type: ignore[index]
+        self._used: set[str] = set()
+        self._changed = not valid
+
+    def get(self, text: str, compute: Callable[[str], Any]) -> Any:
+        """``compute(text)``, remembered (an exception is not)."""
+        key = sha256(text.encode("utf-8"))
+        self._used.add(key)
+        if key not in self._results:
+            self._results[key] = compute(text)
+            self._changed = True
+        return self._results[key]
+
+    def save(self) -> None:
+        """Write the results asked for since loading, if they differ from the file's."""
+        if self._changed or set(self._results) != self._used:
+            results = {key: value for key, value in self._results.items() if key in self._used}
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            record = {"version": self.version, "results": results}
+            write_atomically(self.path, json.dumps(record, sort_keys=True).encode())
+            self._results, self._changed = results, False

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import ast
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from widgetbuild.build_cache import TextMemo
 from widgetbuild.errors import BuildError
 from widgetbuild.paths import shown
-from widgetbuild.source_rules import iter_sources, parse_source
+from widgetbuild.source_rules import SOURCE_RULES, iter_sources, parse_source
 from widgetbuild.templating import render_json
+from widgetbuild.textfile import read_text
 
 # ``i18n(key)`` translates; ``text_key(key)`` declares a key kept as data (the widget's error table).
 I18N_CALLS = ("i18n", "text_key")
@@ -70,30 +73,50 @@ def _calls_outside_wrapper(tree: ast.AST) -> list[ast.Call]:
     return calls
 
 
-def code_keys(source_dir: Path) -> dict[str, tuple[Path, int]]:
+def _module_keys(path: Path, display: str, text: str) -> list[list[Any]]:
+    """``[key, line]`` of each i18n call in one module (JSON values: they are remembered)."""
+    if text.isascii() and not any(name in text for name in I18N_CALLS):
+        return []  # no call of those names can be in it (non-ASCII names may normalise to them)
+    found: list[list[Any]] = []
+    for call in _calls_outside_wrapper(parse_source(path, display, text)):
+        argument = call.args[0]
+        if not (isinstance(argument, ast.Constant) and isinstance(argument.value, str)):
+            name = call.func.id if isinstance(call.func, ast.Name) else call.func.attr
+            raise BuildError(path, f"{name}() needs a string literal key so the build can check it",
+                             call.lineno)
+        found.append([argument.value, call.lineno])
+    return found
+
+
+def code_keys(source_dir: Path, memo: TextMemo | None = None) -> dict[str, tuple[Path, int]]:
     """Every i18n key the widget passes to ``i18n(...)`` or declares with ``text_key(...)``, with where
     it is first used.
 
-    Keys must be string literals so this scan sees them all; anything else is an error.
+    Keys must be string literals so this scan sees them all; anything else is an error. With a
+    ``memo`` only the modules whose text changed since it was saved are scanned.
     """
     keys: dict[str, tuple[Path, int]] = {}
     for path in iter_sources(source_dir):
         display = str(path.relative_to(source_dir.parent))
-        for call in _calls_outside_wrapper(parse_source(path, display)):
-            argument = call.args[0]
-            if not (isinstance(argument, ast.Constant) and isinstance(argument.value, str)):
-                name = call.func.id if isinstance(call.func, ast.Name) else call.func.attr
-                raise BuildError(path, f"{name}() needs a string literal key so the build can check it",
-                                 call.lineno)
-            keys.setdefault(argument.value, (path, call.lineno))
+        text = read_text(path, display)
+        scan = partial(_module_keys, path, display)
+        found = scan(text) if memo is None else memo.get(text, scan)
+        for key, line in found:
+            keys.setdefault(key, (path, line))
     return keys
 
 
-def check_code_keys(source_dir: Path, root: Path, trees: dict[str, Any]) -> None:
-    """Fail if the code uses an i18n key that some locale lacks."""
+def keys_memo(cache_dir: Path) -> TextMemo:
+    """Where :func:`code_keys` remembers each module's keys between builds."""
+    return TextMemo(cache_dir / "i18n-keys.json", Path(__file__).read_bytes() + SOURCE_RULES.read_bytes())
+
+
+def check_code_keys(source_dir: Path, root: Path, trees: dict[str, Any],
+                    memo: TextMemo | None = None) -> None:
+    """Fail if the code uses an i18n key that some locale lacks (``memo``: see :func:`code_keys`)."""
     known = {locale: flatten(tree, Path(locale)) for locale, tree in sorted(trees.items())}
     problems = []
-    for key, (path, line) in sorted(code_keys(source_dir).items()):
+    for key, (path, line) in sorted(code_keys(source_dir, memo).items()):
         for locale, flat in known.items():
             if key not in flat:
                 problems.append(f"{path.relative_to(root)}:{line}: key {key!r} is not in i18n/{locale}.json")

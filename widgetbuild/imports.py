@@ -13,11 +13,19 @@ import ast
 import importlib.util
 import sys
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
+from typing import Any
 
+from widgetbuild.build_cache import TextMemo
 from widgetbuild.errors import BuildError
-from widgetbuild.source_rules import UNSUPPORTED_MODULES, iter_sources, parse_source, skipped_lines
+from widgetbuild.source_rules import (
+    SOURCE_RULES,
+    UNSUPPORTED_MODULES,
+    iter_sources,
+    parse_source,
+    skipped_lines,
+)
 from widgetbuild.textfile import read_text
 
 
@@ -77,14 +85,28 @@ def _top_level_names(tree: ast.Module) -> set[str]:
     return names
 
 
-class _Tree:
-    """The widget's modules by dotted name, parsed once."""
+def _module_facts(display: str, text: str) -> dict[str, Any]:
+    """What the check needs of one module: its imports and its top-level names (JSON values)."""
+    tree = parse_source(Path(display), display, text)
+    found = _imports(tree, skipped_lines(text))
+    return {"imports": [[item.module, item.line, list(item.names)] for item in found],
+            "names": sorted(_top_level_names(tree))}
 
-    def __init__(self, source_dir: Path, display_root: Path) -> None:
+
+def facts_memo(cache_dir: Path) -> TextMemo:
+    """Where :func:`check_imports` remembers each module's imports and names between builds."""
+    return TextMemo(cache_dir / "imports.json", Path(__file__).read_bytes() + SOURCE_RULES.read_bytes())
+
+
+class _Tree:
+    """The widget's modules by dotted name, each read once (or remembered by ``memo``)."""
+
+    def __init__(self, source_dir: Path, display_root: Path, memo: TextMemo | None) -> None:
         self.source_dir = source_dir
         self.display_root = display_root
         self.files = {self._dotted(path): path for path in iter_sources(source_dir)}
-        self._trees: dict[str, ast.Module] = {}
+        self.memo = memo
+        self._facts: dict[str, dict[str, Any]] = {}
 
     def _dotted(self, path: Path) -> str:
         parts = path.relative_to(self.source_dir).with_suffix("").parts
@@ -94,13 +116,19 @@ class _Tree:
         """How messages name a module's file (relative to the project, like the source rules)."""
         return (self.display_root / self.files[module].relative_to(self.source_dir)).as_posix()
 
-    def tree(self, module: str) -> ast.Module:
-        if module not in self._trees:
-            self._trees[module] = parse_source(self.files[module], self.display(module))
-        return self._trees[module]
+    def facts(self, module: str) -> dict[str, Any]:
+        if module not in self._facts:
+            display = self.display(module)
+            text = read_text(self.files[module], display)
+            scan = partial(_module_facts, display)
+            self._facts[module] = scan(text) if self.memo is None else self.memo.get(text, scan)
+        return self._facts[module]
 
     def imports(self, module: str) -> list[Import]:
-        return _imports(self.tree(module), skipped_lines(read_text(self.files[module], self.display(module))))
+        return [Import(name, line, tuple(names)) for name, line, names in self.facts(module)["imports"]]
+
+    def names(self, module: str) -> set[str]:
+        return set(self.facts(module)["names"])
 
 
 def _check_one(tree: _Tree, importer: str, item: Import) -> list[str]:
@@ -120,7 +148,7 @@ def _check_one(tree: _Tree, importer: str, item: Import) -> list[str]:
     for name in item.names:
         if f"{item.module}.{name}" in tree.files:
             continue  # a submodule: Transcrypt imports it as a module
-        if name != "*" and name not in _top_level_names(tree.tree(item.module)):
+        if name != "*" and name not in tree.names(item.module):
             raise BuildError(where,
                              f"module {item.module!r} ({tree.display(item.module)}) has no name {name!r}",
                              item.line)
@@ -128,14 +156,15 @@ def _check_one(tree: _Tree, importer: str, item: Import) -> list[str]:
     return named
 
 
-def check_imports(source_dir: Path, display_root: Path) -> None:
+def check_imports(source_dir: Path, display_root: Path, memo: TextMemo | None = None) -> None:
     """Fail at the importing line on a missing module or name, the standard library, or a cycle.
 
     ``display_root`` is how messages name ``source_dir`` (e.g. ``widget_src``). A cycle of
     ``from … import`` statements cannot be linked (each module would need the other's names
-    first); ``import module`` is fine.
+    first); ``import module`` is fine. With a ``memo`` only the modules whose text changed since
+    it was saved are read closely.
     """
-    tree = _Tree(source_dir, display_root)
+    tree = _Tree(source_dir, display_root, memo)
     edges: dict[str, list[tuple[str, int]]] = {}
     for module in sorted(tree.files):
         edges[module] = [(target, item.line) for item in tree.imports(module)

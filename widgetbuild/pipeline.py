@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -15,8 +14,7 @@ from widgetbuild.archive import check_sizes, zip_bytes
 from widgetbuild.build_cache import cached_files, source_files
 from widgetbuild.config import BuildConfig
 from widgetbuild.errors import BuildError
-from widgetbuild.i18n import check_code_keys, load_locales, select_locales
-from widgetbuild.images import make_logos, tour_images
+from widgetbuild.i18n import check_code_keys, keys_memo, load_locales, select_locales
 from widgetbuild.link import link, link_lazy
 from widgetbuild.loader import RECORD_FILE, loader_record, loader_script
 from widgetbuild.manifest import render_manifest, validate_manifest
@@ -24,14 +22,19 @@ from widgetbuild.manifest import tour_images as manifest_tour_images
 from widgetbuild.minify import minify
 from widgetbuild.output import check_out_dir, publish
 from widgetbuild.paths import shown
-from widgetbuild.transpile import CARD_MODULE, ENTRY_MODULE, transpile, transpile_incremental
+from widgetbuild.transpile import CARD_MODULE, ENTRY_MODULE, Transpile
 
+ENTRY_FILE = "script.js"
 ENTRY_FUNCTION = "make_callbacks"
 # The post-call card's bundle: loaded by script.js on demand (RequireJS), exports ``start(host)``.
 CARD_FILE = "postcall.js"
 CARD_FUNCTION = "start"
 # build.py keeps the incremental build cache here, inside the output folder.
 CACHE_DIR_NAME = ".cache"
+# The image maker: a change to it invalidates the cached images.
+IMAGE_MAKER = Path(__file__).with_name("images.py")
+# The linker: a change to it invalidates the cached bundles.
+LINKER = Path(__file__).with_name("link.py")
 
 T = TypeVar("T")
 Progress = Callable[[str, float, str], None]
@@ -86,68 +89,90 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
     def locales() -> dict[str, Any]:
         # Every locale file is checked (key parity, the code's keys), whichever platform is built.
         every = load_locales(blank / "i18n", context)
-        check_code_keys(config.source_dir, config.source_dir.parent, every)
+        memo = None if config.cache_dir is None else keys_memo(config.cache_dir)
+        check_code_keys(config.source_dir, config.source_dir.parent, every, memo)
+        if memo is not None:
+            memo.save()
         return select_locales(every, config.shipped_locales, blank / "i18n")
 
-    trees = stage("i18n", locales, lambda t: ", ".join(t))
-
-    def manifest() -> dict[str, Any]:
+    def manifest(trees: dict[str, Any]) -> dict[str, Any]:
         rendered = render_manifest(blank, context)
         validate_manifest(rendered, blank / "manifest.json.j2", trees, config.settings_field, config.version,
                           blank / "tour")
         return rendered
 
-    rendered = stage("manifest", manifest, lambda m: f"version {m['widget']['version']}")
+    def images(rendered: dict[str, Any]) -> dict[str, bytes]:
+        def make() -> dict[str, bytes]:
+            # Imported only when the images are made: Pillow's import would delay Transcrypt's start.
+            from widgetbuild.images import make_logos, tour_images
 
-    def make_images() -> dict[str, bytes]:
-        return {**make_logos(blank / "images"), **tour_images(blank / "tour", manifest_tour_images(rendered))}
+            tour = tour_images(blank / "tour", manifest_tour_images(rendered))
+            return {**make_logos(blank / "images"), **tour}
 
-    def images() -> dict[str, bytes]:
         if config.cache_dir is None:
-            return make_images()
+            return make()
         inputs = {f"images/{name}": data for name, data in _files_if_dir(blank / "images").items()}
         inputs.update({f"tour/{name}": data for name, data in _files_if_dir(blank / "tour").items()})
         inputs["tour list"] = json.dumps(manifest_tour_images(rendered)).encode()
         # A changed image maker invalidates.
-        inputs["make"] = Path(make_logos.__code__.co_filename).read_bytes()
-        return cached_files(config.cache_dir / "images.zip", inputs, make_images)
+        inputs["make"] = IMAGE_MAKER.read_bytes()
+        return cached_files(config.cache_dir / "images.zip", inputs, make)
 
-    # Pillow releases the GIL and Transcrypt runs in its own process: images overlap the transpile.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending_images = pool.submit(_timed, images)
-        card: list[str] = []
+    def linked(target: Path) -> dict[str, str]:
+        def both() -> dict[str, bytes]:
+            return {ENTRY_FILE: link(target, ENTRY_MODULE, ENTRY_FUNCTION, config.dev).encode("utf-8"),
+                    CARD_FILE: link_lazy(target, CARD_MODULE, CARD_FUNCTION).encode("utf-8")}
 
-        def linked(target: Path) -> str:
-            def both() -> str:
-                card.append(link_lazy(target, CARD_MODULE, CARD_FUNCTION))
-                return link(target, ENTRY_MODULE, ENTRY_FUNCTION, config.dev)
+        def cached() -> dict[str, bytes]:
+            if config.cache_dir is None:
+                return both()
+            # The linked bundles depend on nothing but the targets, the linker and the mode.
+            inputs = {f"target/{name}": data for name, data in source_files(target).items()}
+            inputs["link"] = LINKER.read_bytes()
+            inputs["mode"] = config.mode.encode()
+            return cached_files(config.cache_dir / f"link-{config.mode}.zip", inputs, both)
 
-            return stage("link", both, lambda s: f"{len(s.encode()):,} + {len(card[0].encode()):,} bytes")
+        bundles = stage("link", cached, lambda b: f"{len(b[ENTRY_FILE]):,} + {len(b[CARD_FILE]):,} bytes")
+        return {name: data.decode("utf-8") for name, data in bundles.items()}
 
-        if config.loader_url is not None:
-            script = stage("loader", lambda: loader_script(config.loader_url),
-                           lambda _: f"loads {config.loader_url}")
-        elif config.cache_dir is not None:
-            (target, plan), seconds = _timed(
-                lambda: transpile_incremental(config, config.cache_dir, config.clean))
-            report("transpile", seconds, plan.describe(len(list(target.glob("*.js")))))
-            script = linked(target)
-        else:
-            with tempfile.TemporaryDirectory(prefix="asteriskng-build-") as staging:
-                script = linked(stage("transpile", lambda: transpile(config, Path(staging)),
-                                      lambda t: f"{len(list(t.glob('*.js')))} modules"))
-        linked = script
-        if not config.dev and config.loader_url is None:
-            script = stage("minify", lambda: minify(script), lambda s: f"{len(s.encode()):,} bytes")
-            card[0] = minify(card[0])
-        image_files, seconds = pending_images.result()
-        report("images", seconds, f"{len(image_files)} files")
-    files = {"manifest.json": _json_bytes(rendered), "script.js": script.encode("utf-8"), **image_files}
+    started = time.perf_counter()
+    # Transcrypt runs in its own process from here on; the other stages run meanwhile.
+    job = None if config.loader_url is not None else Transpile(config, config.cache_dir, config.clean)
+    try:
+        if job is not None:
+            job.check()
+        trees = stage("i18n", locales, lambda t: ", ".join(t))
+        rendered = stage("manifest", lambda: manifest(trees), lambda m: f"version {m['widget']['version']}")
+        # Pillow releases the GIL: the images overlap the transpile and the link.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending_images = pool.submit(_timed, lambda: images(rendered))
+            if job is None:
+                scripts = {ENTRY_FILE: stage("loader", lambda: loader_script(config.loader_url),
+                                             lambda _: f"loads {config.loader_url}")}
+            else:
+                target = job.wait()
+                report("transpile", time.perf_counter() - started,
+                       job.plan.describe(len(list(target.glob("*.js")))))
+                scripts = linked(target)
+            linked_script = scripts[ENTRY_FILE]
+            if not config.dev and job is not None:
+                scripts = {ENTRY_FILE: stage("minify", lambda: minify(linked_script),
+                                             lambda s: f"{len(s.encode()):,} bytes"),
+                           CARD_FILE: minify(scripts[CARD_FILE])}
+            image_files, seconds = pending_images.result()
+            report("images", seconds, f"{len(image_files)} files")
+    except BaseException:
+        if job is not None:
+            job.abort()
+        raise
+    finally:
+        if job is not None:
+            job.close()
+    files = {"manifest.json": _json_bytes(rendered), **image_files}
+    files.update({name: script.encode("utf-8") for name, script in scripts.items()})
     files.update({f"i18n/{locale}.json": _json_bytes(tree) for locale, tree in trees.items()})
     if config.loader_url is not None:
         files[RECORD_FILE] = loader_record(config.loader_url)
-    else:
-        files[CARD_FILE] = card[0].encode("utf-8")
 
     def archive() -> bytes:
         check_sizes(files)
@@ -160,4 +185,4 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
         return data
 
     stage("archive", archive, lambda data: f"{shown(config.zip_path)} ({len(data):,} bytes)")
-    return BuildResult(config.zip_path, files, timings, linked)
+    return BuildResult(config.zip_path, files, timings, linked_script)

@@ -13,14 +13,21 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from pathlib import Path
+from typing import Any
 
+from widgetbuild.build_cache import TextMemo
 from widgetbuild.errors import BuildError
 from widgetbuild.textfile import read_text
 
 # Transcrypt tries to transpile CPython's own stdlib for these and aborts.
 UNSUPPORTED_MODULES = {"__future__", "enum", "json", "abc", "functools", "collections", "dataclasses",
                        "typing", "asyncio"}
+
+
+# This module: what it finds in a text depends on nothing else (the memos' version).
+SOURCE_RULES = Path(__file__)
 
 
 @dataclass(frozen=True)
@@ -203,25 +210,43 @@ class _Checker(ast.NodeVisitor):
         self.generic_visit(node)
 
 
-def parse_source(path: Path, display: str) -> ast.Module:
-    """The syntax tree of a widget module; a syntax error is a :class:`BuildError` with its line."""
+@lru_cache(maxsize=1024)
+def parse_text(source: str, display: str) -> ast.Module:
+    """The syntax tree of ``source``, parsed once: the rules, the import check and the i18n scan
+    all read every module (callers must not change the tree)."""
+    return ast.parse(source, filename=display)
+
+
+def parse_source(path: Path, display: str, text: str | None = None) -> ast.Module:
+    """The syntax tree of a widget module (of ``text``, its text if already read); a syntax error
+    is a :class:`BuildError` with its line."""
     try:
-        return ast.parse(read_text(path, display), filename=display)
+        return parse_text(read_text(path, display) if text is None else text, display)
     except SyntaxError as error:
         raise BuildError(display, f"Python syntax error: {error.msg}", error.lineno) from None
+
+
+def _violations(display: str, source: str) -> list[list[Any]]:
+    """``[line, message]`` of every rule ``source`` breaks (JSON values: they are remembered)."""
+    try:
+        tree = parse_text(source, display)
+    except SyntaxError as error:
+        return [[error.lineno or 0, f"Python syntax error: {error.msg}"]]
+    checker = _Checker(_kwargs_lines(tree), skipped_lines(source))
+    checker.visit(tree)
+    return [[line, message] for line, message in sorted(checker.found)]
 
 
 def check_source(path: Path, display: str | None = None) -> list[Violation]:
     """Every rule ``path`` breaks; a syntax error is reported as one violation."""
     shown = Path(display or path)
-    source = read_text(path, shown)
-    try:
-        tree = ast.parse(source, filename=str(shown))
-    except SyntaxError as error:
-        return [Violation(shown, error.lineno or 0, f"Python syntax error: {error.msg}")]
-    checker = _Checker(_kwargs_lines(tree), skipped_lines(source))
-    checker.visit(tree)
-    return [Violation(shown, line, message) for line, message in sorted(checker.found)]
+    found = _violations(str(shown), read_text(path, shown))
+    return [Violation(shown, line, message) for line, message in found]
+
+
+def rules_memo(cache_dir: Path) -> TextMemo:
+    """Where :func:`check_tree` remembers each module's violations between builds."""
+    return TextMemo(cache_dir / "rules.json", SOURCE_RULES.read_bytes())
 
 
 def iter_sources(source_dir: Path) -> Iterator[Path]:
@@ -229,14 +254,19 @@ def iter_sources(source_dir: Path) -> Iterator[Path]:
     return iter(sorted(p for p in source_dir.rglob("*.py") if "__target__" not in p.parts))
 
 
-def check_tree(source_dir: Path, root: Path) -> None:
+def check_tree(source_dir: Path, root: Path, memo: TextMemo | None = None) -> None:
     """Raise a :class:`BuildError` listing every violation in ``source_dir``.
 
-    Paths in the message are shown relative to ``root`` (the project).
+    Paths in the message are shown relative to ``root`` (the project). With a ``memo`` only the
+    modules whose text changed since it was saved are checked.
     """
     violations = []
     for path in iter_sources(source_dir):
-        violations += check_source(path, str(path.relative_to(root)))
+        display = str(path.relative_to(root))
+        text = read_text(path, display)
+        check = partial(_violations, display)
+        found = check(text) if memo is None else memo.get(text, check)
+        violations += [Violation(Path(display), line, message) for line, message in found]
     if violations:
         first = violations[0]
         more = "".join(f"\n  {v.path}:{v.line}: {v.message}" for v in violations[1:])

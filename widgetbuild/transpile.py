@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
-from widgetbuild.build_cache import Plan, TranspileCache, source_files
+from widgetbuild.build_cache import TARGET_DIR, Plan, TranspileCache, source_files
 from widgetbuild.config import BuildConfig
 from widgetbuild.errors import BuildError
-from widgetbuild.imports import check_imports
-from widgetbuild.source_rules import check_tree
+from widgetbuild.imports import check_imports, facts_memo
+from widgetbuild.source_rules import check_tree, rules_memo
 from widgetbuild.styles import load_styles
 
 ENTRY_MODULE = "script"
@@ -28,7 +29,7 @@ CONSTANTS_MODULE = "build_constants.py"
 CARD_CONSTANTS_MODULE = "postcall_constants.py"
 STYLESHEET = "widget.css"
 CARD_STYLESHEET = "postcall.css"
-_MAKE_SCRIPT = Path(__file__).with_name("transcrypt_make.py")
+_RUNNER = Path(__file__).with_name("transcrypt_runner.py")
 # "File '<path>', line N, namely:" is how Transcrypt points at the offending file (last one wins).
 _TRANSCRYPT_WHERE = re.compile(r"File '([^']+)', line (\d+)")
 
@@ -53,14 +54,12 @@ def root_module() -> str:
             f"import {ENTRY_MODULE}\nimport {CARD_MODULE}\n")
 
 
-def staged_files(config: BuildConfig, check: bool = True) -> dict[str, bytes]:
-    """The files of the staged copy: the sources (checked against the Transcrypt rules unless not
-    ``check``), the generated constants modules and the generated root module."""
+def staged_files(config: BuildConfig) -> dict[str, bytes]:
+    """The files of the staged copy: the sources, the generated constants modules and the
+    generated root module."""
     for entry in (ENTRY_MODULE, CARD_MODULE):
         if not (config.source_dir / f"{entry}.py").is_file():
             raise BuildError(config.source_dir / f"{entry}.py", "the widget's entry module is missing")
-    if check:
-        check_tree(config.source_dir, config.source_dir.parent)
     files = source_files(config.source_dir)
     styles = load_styles(config.blank_dir / STYLESHEET)
     files[CONSTANTS_MODULE] = constants_module(config, styles).encode("utf-8")
@@ -68,17 +67,6 @@ def staged_files(config: BuildConfig, check: bool = True) -> dict[str, bytes]:
     files[CARD_CONSTANTS_MODULE] = card_constants_module(card_styles).encode("utf-8")
     files[f"{ROOT_MODULE}.py"] = root_module().encode("utf-8")
     return files
-
-
-def stage_sources(config: BuildConfig, staging: Path) -> Path:
-    """Copy the widget sources into ``staging`` and write the constants module there."""
-    target = staging / "widget_src"
-    for name, data in staged_files(config).items():
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        (target / name).write_bytes(data)
-    # Checked in the staged copy: only there does the generated constants module exist.
-    check_imports(target, Path(config.source_dir.name))
-    return target
 
 
 def _explain_failure(output: str, staged: Path, config: BuildConfig) -> BuildError:
@@ -97,42 +85,85 @@ def _explain_failure(output: str, staged: Path, config: BuildConfig) -> BuildErr
     return BuildError(config.source_dir, f"Transcrypt failed:\n{tail}")
 
 
-def _run_transcrypt(config: BuildConfig, staged: Path, command: list[str]) -> None:
+def _start_transcrypt(config: BuildConfig, staged: Path, *flags: str) -> subprocess.Popen[str]:
+    command = [sys.executable, str(_RUNNER), *flags, "-n"]
     if config.dev:
         command += ["-s", "DEBUG"]
     command.append(f"{ROOT_MODULE}.py")
-    result = subprocess.run(command, cwd=staged, capture_output=True, text=True, check=False)
-    output = result.stdout + result.stderr
-    # Transcrypt exits 0 after some internal crashes (it prints a traceback and carries on).
-    if (result.returncode != 0 or "Traceback (most recent call last)" in output
-            or "Error while compiling" in output):
-        raise _explain_failure(output, staged, config)
+    return subprocess.Popen(command, cwd=staged, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def transpile(config: BuildConfig, staging: Path) -> Path:
-    """Stage and transpile the whole widget from scratch; return Transcrypt's ``__target__`` directory."""
-    staged = stage_sources(config, staging)
-    _run_transcrypt(config, staged, [sys.executable, "-m", "transcrypt", "-b", "-n"])
-    return staged / "__target__"
+class Transpile:
+    """Transcrypt running in its own process while the build does its other stages.
 
-
-def transpile_incremental(config: BuildConfig, cache_dir: Path, clean: bool = False) -> tuple[Path, Plan]:
-    """Transpile in the cached staging copy, retranspiling only the changed modules.
-
-    Returns the ``__target__`` directory and what was retranspiled. The output is the same as
-    :func:`transpile`'s for the same sources (``tests/build/test_incremental.py``).
+    Started by the constructor: with ``cache_dir`` in the cached staging copy, retranspiling only
+    the changed modules (nothing runs if nothing changed); without, from scratch (``-b``) in a
+    temporary copy. :meth:`check` applies the source rules and the import check meanwhile (a
+    rule broken is reported rather than Transcrypt's consequence of it), :meth:`wait` returns
+    Transcrypt's ``__target__`` directory, :meth:`abort` stops the run and leaves nothing behind.
+    The output is the same either way (``tests/build/test_incremental.py``).
     """
-    wanted = staged_files(config, check=False)
-    cache = TranspileCache(cache_dir, config, config.source_dir.name)
-    plan = cache.plan(wanted, clean)
-    if not plan.changed:  # the same sources passed every check when they were transpiled
-        return cache.target, plan
-    try:
-        check_tree(config.source_dir, config.source_dir.parent)
-        check_imports(cache.staged, Path(config.source_dir.name))
-        _run_transcrypt(config, cache.staged, [sys.executable, str(_MAKE_SCRIPT), "-n"])
-    except BaseException:
-        cache.fail()
-        raise
-    cache.settle(wanted)
-    return cache.target, plan
+
+    def __init__(self, config: BuildConfig, cache_dir: Path | None, clean: bool = False) -> None:
+        self.config = config
+        self._wanted = wanted = staged_files(config)
+        self._temporary: tempfile.TemporaryDirectory[str] | None = None
+        self._cache: TranspileCache | None = None
+        if cache_dir is None:
+            self._temporary = tempfile.TemporaryDirectory(prefix="asteriskng-build-")
+            self.staged = Path(self._temporary.name) / config.source_dir.name
+            for name, data in wanted.items():
+                (self.staged / name).parent.mkdir(parents=True, exist_ok=True)
+                (self.staged / name).write_bytes(data)
+            self.plan = Plan(True, sorted(wanted), "no cache")
+            flags: tuple[str, ...] = ("-b",)
+        else:
+            self._cache = TranspileCache(cache_dir, config, config.source_dir.name)
+            self.staged = self._cache.staged
+            self.plan = self._cache.plan(wanted, clean)
+            flags = ()
+        self._process = _start_transcrypt(config, self.staged, *flags) if self.plan.changed else None
+
+    @property
+    def target(self) -> Path:
+        """Transcrypt's output folder."""
+        return self.staged / TARGET_DIR
+
+    def check(self) -> None:
+        """The source rules and the import check (the same sources passed them if nothing changed)."""
+        if not self.plan.changed:
+            return
+        cache_dir = None if self._cache is None else self._cache.root.parent
+        memos = (None, None) if cache_dir is None else (rules_memo(cache_dir), facts_memo(cache_dir))
+        check_tree(self.config.source_dir, self.config.source_dir.parent, memos[0])
+        check_imports(self.staged, Path(self.config.source_dir.name), memos[1])
+        for memo in memos:
+            if memo is not None:
+                memo.save()
+
+    def wait(self) -> Path:
+        """Wait for Transcrypt; its output folder, or a :class:`BuildError` naming the failing file."""
+        if self._process is not None:
+            output, _ = self._process.communicate()
+            failed = self._process.returncode != 0
+            self._process = None
+            # Transcrypt exits 0 after some internal crashes (it prints a traceback and carries on).
+            if failed or "Traceback (most recent call last)" in output or "Error while compiling" in output:
+                raise _explain_failure(output, self.staged, self.config)
+            if self._cache is not None:
+                self._cache.settle(self._wanted)
+        return self.target
+
+    def abort(self) -> None:
+        """Stop a running Transcrypt; after a failure the cache's targets are checked next time."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.communicate()
+            self._process = None
+        if self._cache is not None and self.plan.changed:
+            self._cache.fail()
+
+    def close(self) -> None:
+        """Remove the temporary copy of a transpile without cache."""
+        if self._temporary is not None:
+            self._temporary.cleanup()

@@ -171,8 +171,8 @@ def tour_image_outside_the_archive(copy: ProjectCopy) -> Expected:
     image = image[:image.index('"')]
     template.write_text(text.replace(f'"{image}"', f'"/nowhere/{image.rsplit("/", 1)[1]}"', 1),
                         encoding="utf-8")
-    return Expected(str(template), None, (f"tour image /nowhere/{image.rsplit('/', 1)[1]} "
-                                          "is not where the archive puts it",))
+    return Expected(str(template), None, ((f"tour image /nowhere/{image.rsplit('/', 1)[1]} "
+                                          "is not where the archive puts it"),))
 
 
 def missing_module(copy: ProjectCopy) -> Expected:
@@ -187,16 +187,16 @@ def missing_module(copy: ProjectCopy) -> Expected:
 def standard_library(copy: ProjectCopy) -> Expected:
     module = modules(copy)[0]
     line = append(module, "import os\n")
-    return Expected(display(copy, module), line, ("module 'os' is Python's standard library, "
-                                                  "which is not available in the browser",))
+    return Expected(display(copy, module), line, (("module 'os' is Python's standard library, "
+                                                  "which is not available in the browser"),))
 
 
 def missing_name(copy: ProjectCopy) -> Expected:
     first, second = modules(copy)[:2]
     line = append(first, f"from {dotted(copy, second)} import no_such_name\n")
     return Expected(display(copy, first), line,
-                    (f"module '{dotted(copy, second)}' ({display(copy, second)}) "
-                     "has no name 'no_such_name'",))
+                    ((f"module '{dotted(copy, second)}' ({display(copy, second)}) "
+                     "has no name 'no_such_name'"),))
 
 
 def import_cycle(copy: ProjectCopy) -> Expected:
@@ -207,8 +207,8 @@ def import_cycle(copy: ProjectCopy) -> Expected:
     (package / "asng_cycle_b.py").write_text(f"x = 1\nfrom {name}.asng_cycle_a import a\n\n\ndef b():\n"
                                              "    return a\n", encoding="utf-8")
     return Expected(display(copy, package / "asng_cycle_b.py"), 2, (
-        f"import cycle of 'from … import' statements: {name}.asng_cycle_a -> {name}.asng_cycle_b -> "
-        f"{name}.asng_cycle_a",))
+        (f"import cycle of 'from … import' statements: {name}.asng_cycle_a -> {name}.asng_cycle_b -> "
+        f"{name}.asng_cycle_a"),))
 
 
 def decompression_bomb(copy: ProjectCopy) -> Expected:

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 import build as build_cli
-from tests.support.project_copy import ProjectCopy
 from tests.support.builds import BuiltWidget
+from tests.support.project_copy import ProjectCopy
 from widgetbuild import config as cfg
 from widgetbuild import pipeline
 from widgetbuild.config import PROJECT_ROOT
@@ -86,8 +86,10 @@ def test_an_internal_error_is_one_line_and_debug_shows_the_traceback(monkeypatch
     result = CliRunner().invoke(build_cli.cli, ["--prod", "--out-dir", str(tmp_path)])
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert result.stderr.splitlines() == ["Internal error (a bug in the build, not in your input): KeyError: "
-                                          "'surprise'. Run again with --debug to see the traceback."]
+    assert result.stderr.splitlines() == [
+        ("Internal error (a bug in the build, not in your input): KeyError: "
+         "'surprise'. Run again with --debug to see the traceback.")
+    ]
     debug = CliRunner().invoke(build_cli.cli, ["--debug", "--prod", "--out-dir", str(tmp_path)])
     assert isinstance(debug.exception, KeyError)
 

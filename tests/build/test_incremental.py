@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.support.project_copy import ProjectCopy
 from tests.support.builds import BuiltWidget
+from tests.support.project_copy import ProjectCopy
 from widgetbuild.build_cache import STATE_FILE
 from widgetbuild.config import BuildConfig
 from widgetbuild.pipeline import build
@@ -197,3 +199,90 @@ def test_the_transcrypt_rules_are_checked_on_every_changed_source(project_copy: 
                        encoding="utf-8")
     with pytest.raises(BuildError, match="f-string"):
         builder.incremental(project_copy.config)
+
+
+def test_remembered_checks_still_see_every_change(
+    project_copy: ProjectCopy, prod_widget: BuiltWidget
+) -> None:
+    """The rules, the import check and the i18n scan remember each module's result by its text."""
+    from widgetbuild.errors import BuildError
+
+    builder = Builder(project_copy)
+    builder.incremental(project_copy.config)
+    for memo in ("rules.json", "imports.json", "i18n-keys.json"):
+        assert (builder.cache_dir / memo).is_file()
+    view = project_copy.source / "ui" / "call_panel" / "view.py"
+    backoff = project_copy.source / "core" / "backoff.py"
+    view_text, backoff_text = view.read_text(encoding="utf-8"), backoff.read_text(encoding="utf-8")
+
+    probe = '\n\ndef probe(amocrm):\n    return amocrm.i18n("no.such.key")\n'
+    view.write_text(view_text + probe, encoding="utf-8")
+    with pytest.raises(BuildError, match="no.such.key"):
+        builder.incremental(project_copy.config)
+    view.write_text(view_text, encoding="utf-8")
+    # Only the imported module changes: app/session.py, unchanged, now imports a missing name.
+    backoff.write_text(backoff_text.replace("def default_backoff(", "def renamed_backoff("), encoding="utf-8")
+    with pytest.raises(BuildError, match="has no name 'default_backoff'"):
+        builder.incremental(project_copy.config)
+    backoff.write_text(backoff_text, encoding="utf-8")
+    # Both modules were taken into the cache by the failed builds: both are transpiled again.
+    builder.assert_same(project_copy.config, "(2 retranspiled)", prod_widget.zip_path.read_bytes())
+
+
+def test_damaged_memos_are_not_trusted(project_copy: ProjectCopy, prod_widget: BuiltWidget) -> None:
+    from widgetbuild.errors import BuildError
+
+    builder = Builder(project_copy)
+    builder.incremental(project_copy.config)
+    for memo in ("rules.json", "imports.json", "i18n-keys.json"):
+        path = builder.cache_dir / memo
+        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    backoff = project_copy.source / "core" / "backoff.py"
+    good = backoff.read_text(encoding="utf-8")
+    backoff.write_text(good + '\n\nLABEL = f"{MAX_DELAY_MS}"\n', encoding="utf-8")
+    with pytest.raises(BuildError, match="f-string"):
+        builder.incremental(project_copy.config)
+    backoff.write_text(good, encoding="utf-8")
+    builder.assert_same(project_copy.config, "(1 retranspiled)", prod_widget.zip_path.read_bytes())
+
+
+def test_damaged_cached_bundles_are_linked_again(project_copy: ProjectCopy) -> None:
+    builder = Builder(project_copy)
+    first = builder.incremental(project_copy.config)
+    bundles = builder.cache_dir / "link-prod.zip"
+    data = bytearray(bundles.read_bytes())
+    data[len(data) // 2:len(data) // 2 + 64] = bytes(64)
+    bundles.write_bytes(bytes(data))
+    assert builder.incremental(project_copy.config) == first
+    assert bundles.read_bytes() != bytes(data)
+
+
+def _processes_inside(folder: Path) -> list[int]:
+    """Processes whose working folder is inside ``folder`` (Transcrypt runs in the staged copy)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and folder in Path(os.readlink(entry / "cwd")).parents:
+                found.append(int(entry.name))
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+    return found
+
+
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_broken_rule_stops_transcrypt_and_leaves_nothing_behind(
+    project_copy: ProjectCopy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    from widgetbuild.errors import BuildError
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    backoff = project_copy.source / "core" / "backoff.py"
+    backoff.write_text(backoff.read_text(encoding="utf-8") + "\n\nprint(1)\n", encoding="utf-8")
+    cache_dir = project_copy.root / "cache" if cached else None
+    config = dataclasses.replace(project_copy.config, cache_dir=cache_dir)
+    with pytest.raises(BuildError, match="print"):  # the rule, not what Transcrypt makes of it
+        build(config)
+    assert _processes_inside(project_copy.root) == [] and _processes_inside(temporary) == []
+    assert list(temporary.iterdir()) == []

@@ -21,8 +21,9 @@ from widgetbuild.config import PROJECT_ROOT, BuildConfig
 from widgetbuild.pipeline import build
 
 TOUR = ["images/tour_1_ru.png", "images/tour_2_ru.png", "images/tour_3_ru.png"]
-ARCHIVE_NAMES = sorted(["manifest.json", "script.js", "postcall.js", "i18n/en.json", "i18n/ru.json", *LOGO_SIZES, *TOUR])
-# i18n and manifest are checked first (cheap); images are made while Transcrypt runs.
+ARCHIVE_NAMES = sorted(["manifest.json", "script.js", "postcall.js", "i18n/en.json", "i18n/ru.json",
+                        *LOGO_SIZES, *TOUR])
+# Transcrypt runs in its own process while i18n and manifest are checked and the images made.
 PROD_STAGES = ["i18n", "manifest", "transpile", "link", "minify", "images", "archive"]
 DEV_STAGES = ["i18n", "manifest", "transpile", "link", "images", "archive"]
 CUSTOM_OPTIONS = ["--settings-field", "myField", "--notification-delay", "42",

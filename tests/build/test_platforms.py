@@ -13,8 +13,8 @@ from PIL import Image
 
 import build as build_cli
 from tests.build.amocrm_rules import LOGO_SIZES
-from tests.support.project_copy import ProjectCopy
 from tests.support.builds import BuiltWidget
+from tests.support.project_copy import ProjectCopy
 from widgetbuild.config import BuildConfig
 from widgetbuild.errors import BuildError
 from widgetbuild.pipeline import build
