@@ -16,12 +16,13 @@ Endpoints (see :meth:`AmoApi.handle`):
 
 Sandbox control (never faulted, no header checks):
 
-* ``POST /sandbox/amocrm-api/faults``  ``{"kind", "times", "retry_after", "delay", "detail"}`` (one active
-  fault): ``400`` (a validation error on ``params.text`` whose detail is ``detail``), ``401``, ``403``
-  (amoCRM's HTML block page), ``429`` (``retry_after`` seconds), ``500``, ``drop`` (the connection
-  closes before the request is handled), ``lost`` (the request IS handled, then the connection closes:
-  a write whose answer never arrives), ``slow`` (answers after ``delay`` seconds); ``times`` requests
-  (0 = until cleared), ``none`` clears
+* ``POST /sandbox/amocrm-api/faults``  ``{"kind", "times", "method", "retry_after", "delay",
+  "detail"}`` (one active fault): ``400`` (a validation error on ``params.text`` whose detail is
+  ``detail``), ``401``, ``403`` (amoCRM's HTML block page), ``429`` (``retry_after`` seconds),
+  ``500``, ``drop`` (the connection closes before the request is handled), ``lost`` (the request
+  IS handled, then the connection closes: a write whose answer never arrives), ``slow`` (answers
+  after ``delay`` seconds); ``times`` requests (0 = until cleared) of ``method`` (``GET`` or
+  ``POST``; default any; others pass untouched), ``none`` clears
 * ``GET  /sandbox/amocrm-api/state``   ``{"contacts", "notes", "tasks", "requests", "fault"}``
 * ``POST /sandbox/amocrm-api/reset``   drop created contacts, notes and tasks, the request log and the fault
 
@@ -51,6 +52,7 @@ means "drop the connection without answering" (the ``drop`` fault).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import threading
@@ -69,6 +71,7 @@ ENUM_CODES = ("WORK", "MOB", "WORKDD", "FAX", "HOME", "OTHER")
 NOTE_TYPES = ("common",)
 ENTITY_TYPES = ("contacts",)
 FAULT_KINDS = ("400", "401", "403", "429", "500", "drop", "lost", "slow", "none")
+FAULT_METHODS = ("GET", "POST")
 MAX_BATCH = 250
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 250
@@ -291,12 +294,14 @@ class Fault:
 
     kind: str
     remaining: int | None
+    method: str | None = None  # None: any method
     retry_after: int = 1
     delay: float = 1.0
     detail: str = "This value is not valid."
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "remaining": self.remaining, "retry_after": self.retry_after,
+        return {"kind": self.kind, "remaining": self.remaining, "method": self.method,
+                "retry_after": self.retry_after,
                 "delay": self.delay, "detail": self.detail}
 
 
@@ -310,6 +315,9 @@ def parse_fault(payload: Any) -> Fault | str:
     times = payload.get("times", 1)
     if not _is_int(times) or times < 0:
         return "times must be an int >= 0 (0 = until cleared)"
+    method = payload.get("method")
+    if method not in (None, *FAULT_METHODS):
+        return f"method must be one of {', '.join(FAULT_METHODS)} (or absent: any)"
     retry_after = payload.get("retry_after", 1)
     if not _is_int(retry_after) or retry_after < 0:
         return "retry_after must be an int >= 0"
@@ -319,7 +327,7 @@ def parse_fault(payload: Any) -> Fault | str:
     detail = payload.get("detail", Fault.detail)
     if not isinstance(detail, str):
         return "detail must be a string"
-    return Fault(kind, times or None, retry_after, float(delay), detail)
+    return Fault(kind, times or None, method, retry_after, float(delay), detail)
 
 
 # --- the API ------------------------------------------------------------------------------------
@@ -408,7 +416,7 @@ class AmoApi:
             return self._control(method, path[len(CONTROL_PREFIX):], body)
         if not path.startswith(API_PREFIX):
             return problem(404, "Not Found", f"No such endpoint: {path}")
-        fault = self._take_fault()
+        fault = self._take_fault(method)
         answer = self._faulted(fault) if fault else None
         if answer is None:
             answer = self._api(method, path, query, _lower_keys(headers), body)
@@ -418,16 +426,16 @@ class AmoApi:
         self._log(method, path, answer[0] if answer[2] is not None else None)
         return answer
 
-    def _take_fault(self) -> Fault | None:
+    def _take_fault(self, method: str) -> Fault | None:
         with self._lock:
             fault = self._fault
-            if fault is None:
+            if fault is None or fault.method not in (None, method):
                 return None
             if fault.remaining is not None:
                 fault.remaining -= 1
                 if fault.remaining <= 0:
                     self._fault = None
-            return Fault(fault.kind, fault.remaining, fault.retry_after, fault.delay, fault.detail)
+            return dataclasses.replace(fault)
 
     def _faulted(self, fault: Fault) -> Answer | None:
         if fault.kind == "400":

@@ -21,13 +21,16 @@ from playwright.sync_api import Page, expect
 from sandbox.demo_backend import DemoBackend
 from sandbox.server import SandboxServer
 from tests.support.locale_text import text
+from tests.support.page_errors import PageErrors, watch_errors
 from tests.support.panel import IVANOV, SMITH, USER_ID, Panel
 from tests.support.postcall import (
     Card,
     api,
+    end_a_call,
     known_call,
     outbox,
     ready,
+    save_while_amocrm_fails,
     state,
     talk_and_hang_up,
     uuid_of,
@@ -91,13 +94,23 @@ def test_skip_sends_nothing_and_escape_skips(opened: Page, fresh_demo_backend: D
     card = known_call(opened, fresh_demo_backend, SMITH)
     card.note.press("Escape")
     expect(card.root).to_be_hidden()
-    opened.wait_for_timeout(300)
+    opened.wait_for_timeout(300)  # a queued save would send its check (a GET) at once
+    assert state(sandbox)["requests"] == []
     assert writes(sandbox) == []
     assert outbox(opened)["items"] == []
 
 
-def test_ctrl_enter_saves_and_a_double_save_writes_one_note(opened: Page, fresh_demo_backend: DemoBackend,
-                                                            sandbox: SandboxServer) -> None:
+def test_ctrl_enter_in_the_note_saves(opened: Page, fresh_demo_backend: DemoBackend,
+                                      sandbox: SandboxServer) -> None:
+    card = known_call(opened, fresh_demo_backend)
+    card.note.fill("by keyboard")
+    card.note.press("Control+Enter")
+    expect(card.root).to_be_hidden(timeout=WAIT_MS)
+    assert notes(sandbox) == ["by keyboard"]
+
+
+def test_a_double_save_and_ctrl_enter_write_one_note(opened: Page, fresh_demo_backend: DemoBackend,
+                                                     sandbox: SandboxServer) -> None:
     card = known_call(opened, fresh_demo_backend)
     card.note.fill("twice?")
     opened.evaluate("document.querySelector('.asng-card__save').click();"
@@ -135,24 +148,31 @@ def test_refused_rights_keep_the_text_and_retry_saves_once(
 
 
 @pytest.mark.parametrize("fault", [
-    {"kind": "429", "retry_after": 1},
+    {"kind": "429", "retry_after": 3, "method": "POST"},
     {"kind": "500", "times": 2},
+    {"kind": "500", "times": 2, "method": "POST"},
     {"kind": "drop", "times": 2},
     {"kind": "lost"},
+    {"kind": "lost", "method": "POST"},
     {"kind": "slow", "delay": 2},
-], ids=lambda fault: fault["kind"])
+], ids=lambda fault: fault["kind"] + ("-" + fault["method"] if "method" in fault else ""))
 def test_transient_faults_are_retried_and_write_exactly_once(
         fault: dict[str, Any], opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
-    """Catches a retry after a lost answer re-POSTing (two notes or tasks), and a 429 retried early."""
+    """Catches a retry after a lost answer re-POSTing (two notes or tasks), and a 429 retried early.
+
+    The card checks amoCRM before every write (a GET), so a fault without ``method`` meets the
+    check; with ``method: POST`` it meets the write itself.
+    """
     card = known_call(opened, fresh_demo_backend)
     card.task_on.check()
     api(sandbox, "faults", fault)
     card.note.fill("call him back about the offer")
     started = time.monotonic()
     card.save.click()
-    expect(card.root).to_be_hidden(timeout=20_000)
     if fault["kind"] == "429":
-        assert time.monotonic() - started >= 1.0
+        wait_until(opened, lambda: notes(sandbox), what="the note written after the 429", timeout=15_000)
+        assert time.monotonic() - started >= 3.0  # amoCRM's Retry-After, not the card's own 1 s retry
+    expect(card.root).to_be_hidden(timeout=20_000)
     opened.wait_for_timeout(500)
     now = state(sandbox)
     assert notes(sandbox) == ["call him back about the offer"]
@@ -179,10 +199,7 @@ def test_an_unsent_save_survives_a_reload_and_is_sent_once(
         opened: Page, open_sandbox: Callable[..., Page], fresh_demo_backend: DemoBackend,
         sandbox: SandboxServer) -> None:
     card = known_call(opened, fresh_demo_backend)
-    api(sandbox, "faults", {"kind": "500", "times": 0})
-    card.note.fill("typed before the reload")
-    card.save.click()
-    expect(card.status).to_have_text(t("error_retrying"), timeout=WAIT_MS)
+    save_while_amocrm_fails(sandbox, card, "typed before the reload", t("error_retrying"))
     page = open_sandbox({"locale": LOCALE})
     card = Card(page)
     expect(card.indicator).to_have_text(t("unsent_one"), timeout=WAIT_MS)
@@ -318,11 +335,7 @@ def test_no_card_and_no_card_bundle_when_the_settings_turn_it_off(
     page = open_sandbox({"locale": LOCALE, "settings": settings_json(fresh_demo_backend, postCallCard=False)})
     loads: list[str] = []
     page.on("request", lambda request: loads.append(request.url) if "postcall.js" in request.url else None)
-    ready(page, fresh_demo_backend)
-    fresh_demo_backend.start_incoming_call(USER_ID, phone=UNKNOWN)
-    expect(Panel(page).call).to_be_visible(timeout=WAIT_MS)
-    fresh_demo_backend.remote_hangup(USER_ID)
-    expect(Panel(page).call).to_be_hidden(timeout=WAIT_MS)
+    end_a_call(page, fresh_demo_backend, phone=UNKNOWN)
     page.wait_for_timeout(500)
     expect(Card(page).root).to_have_count(0)
     assert loads == [] and state(sandbox)["requests"] == []
@@ -342,11 +355,7 @@ def test_a_card_that_cannot_load_is_told_once_and_the_panel_keeps_working(
     page = open_sandbox({"locale": LOCALE})
     panel = Panel(page)
     for _ in range(2):
-        ready(page, fresh_demo_backend)
-        fresh_demo_backend.start_incoming_call(USER_ID, phone=UNKNOWN)
-        expect(panel.call).to_be_visible(timeout=WAIT_MS)
-        fresh_demo_backend.remote_hangup(USER_ID)
-        expect(panel.call).to_be_hidden(timeout=WAIT_MS)
+        end_a_call(page, fresh_demo_backend, phone=UNKNOWN)
     header = t("load_failed_header")
     tray = page.locator(".sandbox-tray")
     expect(tray).to_contain_text(header, timeout=WAIT_MS)
@@ -377,10 +386,7 @@ def test_the_note_does_not_steal_the_focus_from_a_field_of_the_page(
 def test_destroy_removes_the_card_and_stops_its_retries(
         opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
     card = known_call(opened, fresh_demo_backend)
-    api(sandbox, "faults", {"kind": "500", "times": 0})
-    card.note.fill("kept across destroy")
-    card.save.click()
-    expect(card.status).to_have_text(t("error_retrying"), timeout=WAIT_MS)
+    save_while_amocrm_fails(sandbox, card, "kept across destroy", t("error_retrying"))
     assert opened.evaluate("window.__sandbox.widget.callbacks.destroy()") is True
     expect(opened.locator(".asng-card, .asng-card-indicator, #asng-card-styles")).to_have_count(0)
     sent = len(state(sandbox)["requests"])
@@ -390,8 +396,10 @@ def test_destroy_removes_the_card_and_stops_its_retries(
 
 
 def test_two_tabs_save_one_note_and_both_cards_close(
-        opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+        opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer,
+        page_errors: PageErrors) -> None:
     second = opened.context.new_page()
+    watch_errors(second, page_errors)
     second.goto(sandbox.url + "/?locale=" + LOCALE)
     expect(Panel(second).root).to_be_visible(timeout=WAIT_MS)
     wait_until(opened, lambda: len(fresh_demo_backend.requests_for("get_agent_status")) >= 2,
@@ -413,10 +421,7 @@ def test_a_page_switch_while_saving_hands_the_save_to_the_new_page(
         opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
     """Catches a destroyed card still holding the outbox's Web Lock (the new page would never send)."""
     card = known_call(opened, fresh_demo_backend)
-    api(sandbox, "faults", {"kind": "500", "times": 0})
-    card.note.fill("saved by the next page")
-    card.save.click()
-    expect(card.status).to_have_text(t("error_retrying"), timeout=WAIT_MS)
+    save_while_amocrm_fails(sandbox, card, "saved by the next page", t("error_retrying"))
     opened.evaluate("window.__sandbox.navigate('list')")
     expect(opened.locator("#sandbox-page")).to_have_attribute("data-page", "list")
     card = Card(opened)

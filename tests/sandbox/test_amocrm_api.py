@@ -430,6 +430,20 @@ def test_fault_lost_writes_but_never_answers(api: AmoApi) -> None:
     assert call(api, "POST", f"/api/v4/contacts/{cid}/notes", note)[0] == 200  # once only
 
 
+def test_a_fault_for_one_method_lets_the_others_pass_and_keeps_its_count(api: AmoApi) -> None:
+    """Catches a POST-only fault being used up by the GET that checks before the write."""
+    cid = api.state()["contacts"][0]["id"]
+    set_fault(api, kind="lost", method="POST")
+    assert call(api, "GET", f"/api/v4/contacts/{cid}/notes")[0] == 204  # no notes yet, not faulted
+    assert api.state()["fault"]["method"] == "POST" and api.state()["fault"]["remaining"] == 1
+    note = [{"note_type": "common", "params": {"text": "kept"}}]
+    assert call(api, "POST", f"/api/v4/contacts/{cid}/notes", note)[2] is None
+    assert api.state()["fault"] is None
+    status, _, body = call(api, "POST", "/sandbox/amocrm-api/faults", {"kind": "500", "method": "PUT"},
+                           headers={})
+    assert status == 400 and "method must be one of GET, POST" in json.dumps(body)
+
+
 def test_fault_400_is_a_validation_error_with_the_given_detail(api: AmoApi) -> None:
     set_fault(api, kind="400", detail="<b>bad</b>")
     status, headers, body = call(api, "GET", "/api/v4/contacts")

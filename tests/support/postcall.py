@@ -68,14 +68,19 @@ def ready(page: Page, backend: DemoBackend) -> None:
     wait_until(page, lambda: answered(backend, "get_last_contacts"), what="get_last_contacts")
 
 
-def talk_and_hang_up(page: Page, backend: DemoBackend, **who: Any) -> Card:
-    """An incoming call, answered, then the other side hangs up: the card appears."""
+def end_a_call(page: Page, backend: DemoBackend, **who: Any) -> None:
+    """An incoming call the panel shows, then the other side hangs up and the panel's call ends."""
     ready(page, backend)
     panel = Panel(page)
     backend.start_incoming_call(USER_ID, **who)
     expect(panel.call).to_be_visible(timeout=WAIT_MS)
     backend.remote_hangup(USER_ID)
     expect(panel.call).to_be_hidden(timeout=WAIT_MS)
+
+
+def talk_and_hang_up(page: Page, backend: DemoBackend, **who: Any) -> Card:
+    """An incoming call, answered, then the other side hangs up: the card appears."""
+    end_a_call(page, backend, **who)
     card = Card(page)
     expect(card.root).to_be_visible(timeout=WAIT_MS)
     return card
@@ -87,3 +92,12 @@ def uuid_of(backend: DemoBackend, name: str) -> str:
 
 def known_call(page: Page, backend: DemoBackend, who: dict[str, Any] = IVANOV) -> Card:
     return talk_and_hang_up(page, backend, contact_uuid=uuid_of(backend, who["name"]))
+
+
+def save_while_amocrm_fails(sandbox: SandboxServer, card: Card, note: str, retrying: str) -> None:
+    """Save ``note`` while every API request fails with 500 (until cleared); the card shows
+    ``retrying`` (its "saving failed, retrying" text) and keeps the item queued."""
+    api(sandbox, "faults", {"kind": "500", "times": 0})
+    card.note.fill(note)
+    card.save.click()
+    expect(card.status).to_have_text(retrying, timeout=WAIT_MS)
