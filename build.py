@@ -166,8 +166,9 @@ def _reject_options_before_serve(ctx: click.Context) -> None:
 def cli(ctx: click.Context, prod: bool, dev: bool, debug: bool, sizes: bool, **options: object) -> None:
     """Build widget.zip for amoCRM from widget_src/ (Python, via Transcrypt) and blank/.
 
-    Stages: transpile, link (one AMD script.js), minify (--prod), i18n, manifest, images,
-    archive. Upload the resulting build/widget.zip to amoCRM as a private integration.
+    Stages: i18n, manifest, transpile (Transcrypt runs beside the others), link (script.js and
+    the post-call card's postcall.js), minify (--prod), images, archive. Upload the resulting
+    build/widget.zip to amoCRM as a private integration.
 
     Exit codes: 0 built, 1 bad input (the message names the file and the problem) or an
     internal error, 2 a usage error (a bad or missing option).

@@ -300,9 +300,7 @@ class Fault:
     detail: str = "This value is not valid."
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "remaining": self.remaining, "method": self.method,
-                "retry_after": self.retry_after,
-                "delay": self.delay, "detail": self.detail}
+        return dataclasses.asdict(self)
 
 
 def parse_fault(payload: Any) -> Fault | str:
@@ -421,8 +419,7 @@ class AmoApi:
         if answer is None:
             answer = self._api(method, path, query, _lower_keys(headers), body)
             if fault and fault.kind == "lost":  # handled, but the answer never reaches the page
-                self._log(method, path, None)
-                return 0, {}, None
+                answer = (0, {}, None)
         self._log(method, path, answer[0] if answer[2] is not None else None)
         return answer
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates .venv (if missing) and installs the project with the given extras, e.g. "test".
-# Sourced by build.sh and test.sh; PYTHON selects the interpreter (default python3).
+# Run by build.sh and test.sh; PYTHON selects the interpreter (default python3).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 python="${PYTHON:-python3}"

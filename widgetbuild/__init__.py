@@ -2,5 +2,5 @@
 
 One module per stage: :mod:`config`, :mod:`source_rules`, :mod:`transpile`, :mod:`link`,
 :mod:`minify`, :mod:`i18n`, :mod:`manifest`, :mod:`images`, :mod:`archive`; :mod:`pipeline`
-runs them in order.
+runs them (Transcrypt in its own process, beside the others).
 """

@@ -64,6 +64,12 @@ def source_files(root: Path) -> dict[str, bytes]:
             if path.is_file() and not _IGNORED_PARTS & set(path.relative_to(root).parts)}
 
 
+def _module_name(staged_path: str) -> str:
+    """The dotted module name of a staged source (``core/backoff.py`` -> ``core.backoff``)."""
+    parts = staged_path.removesuffix(".py").split("/")
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
 @dataclass
 class Plan:
     """What a build must retranspile: everything (``full``, with the reason) or ``changed`` modules."""
@@ -160,9 +166,20 @@ class TranspileCache:
         targets = {path.name: sha256(path.read_bytes()) for path in self.target.glob("*.js")}
         self._save({name: sha256(data) for name, data in wanted.items()}, targets)
 
-    def fail(self) -> None:
-        """After a failed transpile the targets on disk are unknown: the next build checks them."""
+    def fail(self, stopped: bool = False) -> None:
+        """After a failed transpile the targets on disk are unknown: the next build checks them.
+
+        ``stopped``: Transcrypt was killed mid-run, so a target may be half written. Those of the
+        changed staged modules are made again anyway (the record marks their sources unknown);
+        the others that a run writes, Transcrypt's own modules (its runtime), are removed so that
+        make mode writes them again.
+        """
         state = self._state() or {}
+        if stopped and self.target.is_dir():
+            staged = {_module_name(name) for name in state.get("sources", {})}
+            for path in self.target.glob("*.js"):
+                if path.stem not in staged:
+                    path.unlink()
         targets = {path.name: sha256(path.read_bytes()) for path in self.target.glob("*.js")} \
             if self.target.is_dir() else {}
         self._save(state.get("sources", {}), targets)

@@ -1,4 +1,4 @@
-"""Check the widget's imports against its own tree before Transcrypt runs.
+"""Check the widget's imports against its own tree (while Transcrypt runs: a problem stops it).
 
 Transcrypt reports a module it cannot find with its last search path (inside the
 interpreter's site-packages), tries to transpile CPython's standard library for ``import os``

@@ -1,4 +1,4 @@
-"""Link Transcrypt's ES modules into one AMD ``script.js`` (no Node, no bundler).
+"""Link Transcrypt's ES modules into AMD bundles, ``script.js`` and ``postcall.js`` (no Node, no bundler).
 
 Transcrypt writes one ES module per Python module into ``__target__`` using a handful of
 one-line import/export forms (docs/transcrypt.md §2). The linker gives every module its own

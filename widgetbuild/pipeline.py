@@ -6,7 +6,7 @@ import json
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,11 +42,10 @@ Progress = Callable[[str, float, str], None]
 
 @dataclass
 class BuildResult:
-    """What a build produced: the archive's path and contents, and the time of each stage."""
+    """What a build produced: the archive's path and contents, and the linked script.js."""
 
     zip_path: Path
     files: dict[str, bytes]
-    timings: dict[str, float] = field(default_factory=dict)
     linked: str = ""  # script.js before minifying, with the linker's module markers (for the size map)
 
 
@@ -70,10 +69,7 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
     ``progress(stage, seconds, detail)`` is called after each stage.
     """
     check_out_dir(config)  # before the work, not after it
-    timings: dict[str, float] = {}
-
     def report(name: str, seconds: float, detail: str) -> None:
-        timings[name] = seconds
         if progress:
             progress(name, seconds, detail)
 
@@ -126,10 +122,11 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
         def cached() -> dict[str, bytes]:
             if config.cache_dir is None:
                 return both()
-            # The linked bundles depend on nothing but the targets, the linker and the mode.
+            # The linked bundles depend on nothing but the targets, the linker and what it is told.
             inputs = {f"target/{name}": data for name, data in source_files(target).items()}
             inputs["link"] = LINKER.read_bytes()
-            inputs["mode"] = config.mode.encode()
+            told = [ENTRY_MODULE, ENTRY_FUNCTION, CARD_MODULE, CARD_FUNCTION, config.dev]
+            inputs["entries"] = json.dumps(told).encode()
             return cached_files(config.cache_dir / f"link-{config.mode}.zip", inputs, both)
 
         bundles = stage("link", cached, lambda b: f"{len(b[ENTRY_FILE]):,} + {len(b[CARD_FILE]):,} bytes")
@@ -137,7 +134,7 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
 
     started = time.perf_counter()
     # Transcrypt runs in its own process from here on; the other stages run meanwhile.
-    job = None if config.loader_url is not None else Transpile(config, config.cache_dir, config.clean)
+    job = None if config.loader_url is not None else Transpile(config)
     try:
         if job is not None:
             job.check()
@@ -156,9 +153,10 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
                 scripts = linked(target)
             linked_script = scripts[ENTRY_FILE]
             if not config.dev and job is not None:
-                scripts = {ENTRY_FILE: stage("minify", lambda: minify(linked_script),
-                                             lambda s: f"{len(s.encode()):,} bytes"),
-                           CARD_FILE: minify(scripts[CARD_FILE])}
+                linked = scripts
+                scripts = stage("minify", lambda: {name: minify(script) for name, script in linked.items()},
+                                lambda m: f"{len(m[ENTRY_FILE].encode()):,} + "
+                                          f"{len(m[CARD_FILE].encode()):,} bytes")
             image_files, seconds = pending_images.result()
             report("images", seconds, f"{len(image_files)} files")
     except BaseException:
@@ -185,4 +183,4 @@ def build(config: BuildConfig, progress: Progress | None = None) -> BuildResult:
         return data
 
     stage("archive", archive, lambda data: f"{shown(config.zip_path)} ({len(data):,} bytes)")
-    return BuildResult(config.zip_path, files, timings, linked_script)
+    return BuildResult(config.zip_path, files, linked_script)

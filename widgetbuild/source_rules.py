@@ -210,7 +210,7 @@ class _Checker(ast.NodeVisitor):
         self.generic_visit(node)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=128)  # a build's modules (kept for one build of `serve`, not for its life)
 def parse_text(source: str, display: str) -> ast.Module:
     """The syntax tree of ``source``, parsed once: the rules, the import check and the i18n scan
     all read every module (callers must not change the tree)."""
@@ -237,11 +237,14 @@ def _violations(display: str, source: str) -> list[list[Any]]:
     return [[line, message] for line, message in sorted(checker.found)]
 
 
-def check_source(path: Path, display: str | None = None) -> list[Violation]:
-    """Every rule ``path`` breaks; a syntax error is reported as one violation."""
-    shown = Path(display or path)
-    found = _violations(str(shown), read_text(path, shown))
-    return [Violation(shown, line, message) for line, message in found]
+def check_source(path: Path, display: str | None = None, memo: TextMemo | None = None) -> list[Violation]:
+    """Every rule ``path`` breaks; a syntax error is reported as one violation. With a ``memo``
+    the result for the same text is remembered between builds."""
+    shown = str(display or path)
+    text = read_text(path, shown)
+    check = partial(_violations, shown)
+    found = check(text) if memo is None else memo.get(text, check)
+    return [Violation(Path(shown), line, message) for line, message in found]
 
 
 def rules_memo(cache_dir: Path) -> TextMemo:
@@ -262,11 +265,7 @@ def check_tree(source_dir: Path, root: Path, memo: TextMemo | None = None) -> No
     """
     violations = []
     for path in iter_sources(source_dir):
-        display = str(path.relative_to(root))
-        text = read_text(path, display)
-        check = partial(_violations, display)
-        found = check(text) if memo is None else memo.get(text, check)
-        violations += [Violation(Path(display), line, message) for line, message in found]
+        violations += check_source(path, str(path.relative_to(root)), memo)
     if violations:
         first = violations[0]
         more = "".join(f"\n  {v.path}:{v.line}: {v.message}" for v in violations[1:])

@@ -6,16 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from widgetbuild.errors import BuildError
 from widgetbuild.textfile import read_text
-
-
-def _json_filter(value: Any) -> str:
-    if isinstance(value, jinja2.Undefined):
-        str(value)  # StrictUndefined raises UndefinedError, naming the variable
-    return json.dumps(value, ensure_ascii=False)
 
 
 def render_json(path: Path, context: dict[str, Any]) -> Any:
@@ -24,10 +16,19 @@ def render_json(path: Path, context: dict[str, Any]) -> Any:
     Template syntax errors, undefined variables and invalid JSON all become a
     :class:`BuildError` naming the file (and the line where Jinja or JSON knows it).
     """
+    # Imported here: importing Jinja (35 ms) at start-up would delay Transcrypt's start.
+    import jinja2
+
     source = read_text(path)
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                                      autoescape=False)
-    environment.filters["json"] = _json_filter
+
+    def json_filter(value: Any) -> str:
+        if isinstance(value, jinja2.Undefined):
+            str(value)  # StrictUndefined raises UndefinedError, naming the variable
+        return json.dumps(value, ensure_ascii=False)
+
+    environment.filters["json"] = json_filter
     try:
         text = environment.from_string(source).render(**context)
     except jinja2.TemplateSyntaxError as error:

@@ -96,33 +96,38 @@ def _start_transcrypt(config: BuildConfig, staged: Path, *flags: str) -> subproc
 class Transpile:
     """Transcrypt running in its own process while the build does its other stages.
 
-    Started by the constructor: with ``cache_dir`` in the cached staging copy, retranspiling only
-    the changed modules (nothing runs if nothing changed); without, from scratch (``-b``) in a
-    temporary copy. :meth:`check` applies the source rules and the import check meanwhile (a
+    Started by the constructor: with ``config.cache_dir`` in the cached staging copy, retranspiling
+    only the changed modules (nothing runs if nothing changed); without, from scratch (``-b``) in
+    a temporary copy. :meth:`check` applies the source rules and the import check meanwhile (a
     rule broken is reported rather than Transcrypt's consequence of it), :meth:`wait` returns
     Transcrypt's ``__target__`` directory, :meth:`abort` stops the run and leaves nothing behind.
     The output is the same either way (``tests/build/test_incremental.py``).
     """
 
-    def __init__(self, config: BuildConfig, cache_dir: Path | None, clean: bool = False) -> None:
+    def __init__(self, config: BuildConfig) -> None:
         self.config = config
         self._wanted = wanted = staged_files(config)
         self._temporary: tempfile.TemporaryDirectory[str] | None = None
         self._cache: TranspileCache | None = None
-        if cache_dir is None:
-            self._temporary = tempfile.TemporaryDirectory(prefix="asteriskng-build-")
-            self.staged = Path(self._temporary.name) / config.source_dir.name
-            for name, data in wanted.items():
-                (self.staged / name).parent.mkdir(parents=True, exist_ok=True)
-                (self.staged / name).write_bytes(data)
-            self.plan = Plan(True, sorted(wanted), "no cache")
-            flags: tuple[str, ...] = ("-b",)
-        else:
-            self._cache = TranspileCache(cache_dir, config, config.source_dir.name)
-            self.staged = self._cache.staged
-            self.plan = self._cache.plan(wanted, clean)
-            flags = ()
-        self._process = _start_transcrypt(config, self.staged, *flags) if self.plan.changed else None
+        self._settled = False
+        try:
+            if config.cache_dir is None:
+                self._temporary = tempfile.TemporaryDirectory(prefix="asteriskng-build-")
+                self.staged = Path(self._temporary.name) / config.source_dir.name
+                for name, data in wanted.items():
+                    (self.staged / name).parent.mkdir(parents=True, exist_ok=True)
+                    (self.staged / name).write_bytes(data)
+                self.plan = Plan(True, sorted(wanted), "no cache")
+                flags: tuple[str, ...] = ("-b",)
+            else:
+                self._cache = TranspileCache(config.cache_dir, config, config.source_dir.name)
+                self.staged = self._cache.staged
+                self.plan = self._cache.plan(wanted, config.clean)
+                flags = ()
+            self._process = _start_transcrypt(config, self.staged, *flags) if self.plan.changed else None
+        except BaseException:
+            self.close()
+            raise
 
     @property
     def target(self) -> Path:
@@ -133,7 +138,7 @@ class Transpile:
         """The source rules and the import check (the same sources passed them if nothing changed)."""
         if not self.plan.changed:
             return
-        cache_dir = None if self._cache is None else self._cache.root.parent
+        cache_dir = self.config.cache_dir
         memos = (None, None) if cache_dir is None else (rules_memo(cache_dir), facts_memo(cache_dir))
         check_tree(self.config.source_dir, self.config.source_dir.parent, memos[0])
         check_imports(self.staged, Path(self.config.source_dir.name), memos[1])
@@ -152,18 +157,24 @@ class Transpile:
                 raise _explain_failure(output, self.staged, self.config)
             if self._cache is not None:
                 self._cache.settle(self._wanted)
+            self._settled = True
         return self.target
 
     def abort(self) -> None:
-        """Stop a running Transcrypt; after a failure the cache's targets are checked next time."""
+        """Stop a running Transcrypt; after a failure the cache's targets are checked next time.
+
+        A Transcrypt stopped mid-run may have left a target half written (see
+        :meth:`TranspileCache.fail`).
+        """
+        stopped = self._process is not None
         if self._process is not None:
             self._process.kill()
             self._process.communicate()
             self._process = None
-        if self._cache is not None and self.plan.changed:
-            self._cache.fail()
+        if self._cache is not None and self.plan.changed and not self._settled:
+            self._cache.fail(stopped)
 
     def close(self) -> None:
-        """Remove the temporary copy of a transpile without cache."""
+        """Remove the temporary copy of a transpile without cache (the job is over)."""
         if self._temporary is not None:
             self._temporary.cleanup()
