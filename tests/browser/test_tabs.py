@@ -70,6 +70,12 @@ def the_leader(pages: list[Page]) -> Page:
         raise AssertionError(f"{error}; tabs polling at each look: {seen[-20:]}") from None
 
 
+def polling(pages: list[Page]) -> list[Page]:
+    """The open tabs with a poll in flight, at a moment one is (a leader may be between two polls)."""
+    alive = next(page for page in pages if not page.is_closed())
+    return wait_until(alive, lambda: leaders(pages), what="a tab polling")
+
+
 def start_call(backend: DemoBackend) -> str:
     """A call from the PBX side; returns the caller's name as the panel shows it."""
     contact = backend.phonebook.search("", 1)[0]
@@ -336,6 +342,31 @@ def test_settings_saved_in_one_tab_switch_the_others(open_tabs, fresh_demo_backe
     the_leader(pages)
     assert all(page.evaluate(f"localStorage.getItem('asteriskng.settings.{AGENT}')") is None
                for page in pages)  # the key is passed on, never kept
+
+
+def test_settings_saved_unchanged_in_one_tab_leave_the_others_running(
+        open_tabs, fresh_demo_backend: DemoBackend) -> None:
+    pages = open_tabs(3)
+    leader = the_leader(pages)
+    saver = next(page for page in pages if page is not leader)
+    others = [page for page in pages if page is not saver]
+    for page in others:  # a restarted session mounts a new panel: the mark would be gone
+        page.evaluate("document.querySelector('.asng-panel').dataset.testMark = 'before the save'")
+    current = saver.evaluate("window.__sandbox.widget.get_settings().jsonSettings")
+    same = json.dumps(json.loads(current), indent=2)  # another text, the same settings
+    assert same != current
+    since = now()
+    saver.evaluate("""(raw) => window.__sandbox.widget.callbacks.onSave(
+        {active: 'Y', fields: {jsonSettings: raw}})""", same)
+    for page in others:  # the saved text reached the other tabs...
+        wait_until(page, lambda page=page: page.evaluate(
+            "window.__sandbox.widget.get_settings().jsonSettings") == same, what="the saved settings")
+    saver.wait_for_timeout(1500)  # ...and nothing follows (a restart would show within this time)
+    for page in others:
+        assert page.evaluate("document.querySelector('.asng-panel').dataset.testMark") == "before the save"
+    assert polling(pages) == [leader]
+    # a restarted leader's new poll would overlap the old one, which the backend still holds
+    assert held_at_once(fresh_demo_backend.requests_for("get_agent_status"), since, now()) == 1
 
 
 def test_panel_collapse_and_position_are_shared_by_the_tabs(open_tabs) -> None:
