@@ -6,6 +6,7 @@ requests in flight) and the JS heap from Chromium's performance metrics after a 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from sandbox.defaults import DEMO_USER_ID
 from sandbox.demo_backend import DemoBackend
 from tests.support.host_snapshot import host_changes, snapshot_before_widget
 from tests.support.tabs import CHANNELS_JS, LOCKS_JS, open_tab, polls_pending
+from tests.support.waiting import wait_until
 
 AGENT = DEMO_USER_ID
 
@@ -102,10 +104,36 @@ def heap_mb(page: Page) -> float:
     return metrics["JSHeapUsedSize"] / 1e6
 
 
+# Counters read this often must stay the same this many times in a row, a span (1.2 s) longer than the
+# backend holds a poll (1 s): an old poll still in flight cannot pass for a settled page.
+SETTLE_READ_MS = 300
+SETTLE_READS = 5
+SETTLE_TIMEOUT_S = 20
+
+
 def settled(page: Page) -> dict:
-    """Counters once the old long polls have ended (the backend answers them within 1 s)."""
-    page.wait_for_timeout(1500)
-    return page.evaluate("window.__counters()")
+    """Counters once they stop changing (the old long polls have ended: the backend answers within 1 s)."""
+    reads: list[dict] = []
+    deadline = time.monotonic() + SETTLE_TIMEOUT_S
+    while True:
+        reads.append(page.evaluate("window.__counters()"))
+        last = reads[-SETTLE_READS:]
+        if len(last) == SETTLE_READS and all(read == last[-1] for read in last):
+            return last[-1]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the counters kept changing for {SETTLE_TIMEOUT_S} s: {last}")
+        page.wait_for_timeout(SETTLE_READ_MS)
+
+
+def destroy(page: Page) -> None:
+    page.evaluate("window.__sandbox.widget.callbacks.destroy()")
+
+
+def start(page: Page) -> None:
+    page.evaluate("""() => {
+        const cb = window.__sandbox.widget.callbacks;
+        cb.render(); cb.init(); cb.bind_actions();
+    }""")
 
 
 def cycle(page: Page, times: int) -> None:
@@ -118,20 +146,25 @@ def cycle(page: Page, times: int) -> None:
 def test_100_render_destroy_cycles_leak_nothing(instrumented: Page, fresh_demo_backend: DemoBackend) -> None:
     page = instrumented
     cycle(page, 1)
+    destroy(page)
+    empty = settled(page)  # what the page holds without the widget, after one destroy
+    start(page)
     first = settled(page)
     assert first["styles"] == 1
+    assert first["timers"] > empty["timers"] and first["listeners"] > empty["listeners"]
     cycle(page, 100)
     after = settled(page)
     assert after == first
     assert page.locator(".asng-panel").count() == 1
     # the widget's own polls: one in flight, not a hundred
     assert after["pending"] <= 1
-    page.evaluate("window.__sandbox.widget.callbacks.destroy()")
+    destroy(page)
     gone = settled(page)
     assert gone["nodes"] == 0
     assert gone["pending"] == 0
-    assert gone["timers"] < first["timers"]
-    assert gone["listeners"] < first["listeners"]
+    # not one timer or listener more than the first destroy left
+    assert (gone["timers"], gone["listeners"]) == (empty["timers"], empty["listeners"])
+    assert gone == empty
 
 
 def test_three_tabs_100_cycles_each_leave_nothing(context, sandbox, fresh_demo_backend: DemoBackend) -> None:
@@ -141,20 +174,29 @@ def test_three_tabs_100_cycles_each_leave_nothing(context, sandbox, fresh_demo_b
              for _ in range(3)]
     for page in pages:
         cycle(page, 1)
+    for page in pages:
+        destroy(page)
+    empty = [settled(page) for page in pages]  # each page without the widget, after one destroy
+    for page in pages:
+        start(page)  # in the same order: the first tab leads again
     first = [settled(page) for page in pages]
     for page in pages:
         cycle(page, 100)
     assert [settled(page) for page in pages] == first
-    assert sum(polls_pending(page) for page in pages) == 1  # still one leader for the three
+    # still one leader for the three (at a moment it has a poll in flight: it may be between two)
+    assert wait_until(pages[0], lambda: sum(polls_pending(page) for page in pages),
+                      what="a poll in flight") == 1
     assert [page.evaluate("window.__openChannels()") for page in pages] == [1, 1, 1]
     for page in pages:
-        page.evaluate("window.__sandbox.widget.callbacks.destroy()")
+        destroy(page)
     gone = [settled(page) for page in pages]
-    for page, before, after in zip(pages, first, gone):
+    for page, before, after in zip(pages, empty, gone):
         assert page.evaluate(LOCKS_JS) == {"held": 0, "pending": 0}
         assert page.evaluate("window.__openChannels()") == 0
         assert (after["nodes"], after["pending"]) == (0, 0)
-        assert after["timers"] < before["timers"] and after["listeners"] < before["listeners"]
+        # not one timer or listener more than the first destroy left
+        assert (after["timers"], after["listeners"]) == (before["timers"], before["listeners"])
+        assert after == before
         assert host_changes(page) == {"new globals": [], "for-in": [], "enumerable": {}}
     assert errors == []
 

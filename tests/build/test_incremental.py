@@ -229,14 +229,33 @@ def test_remembered_checks_still_see_every_change(
     builder.assert_same(project_copy.config, "(2 retranspiled)", prod_widget.zip_path.read_bytes())
 
 
+def _is_json(path: Path) -> bool:
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return False
+    return True
+
+
 def test_damaged_memos_are_not_trusted(project_copy: ProjectCopy, prod_widget: BuiltWidget) -> None:
     from widgetbuild.errors import BuildError
 
+    memos = ("rules.json", "imports.json", "i18n-keys.json")
+
+    def damage() -> None:
+        for memo in memos:
+            path = builder.cache_dir / memo
+            path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+            assert not _is_json(path)
+
     builder = Builder(project_copy)
     builder.incremental(project_copy.config)
-    for memo in ("rules.json", "imports.json", "i18n-keys.json"):
-        path = builder.cache_dir / memo
-        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    damage()
+    # The same sources: the same archive. The i18n key check runs in every build and writes its memo
+    # whole again; the rules and import checks run only when a source changed (below).
+    assert builder.incremental(project_copy.config) == prod_widget.zip_path.read_bytes()
+    assert _is_json(builder.cache_dir / "i18n-keys.json")
+    damage()
     backoff = project_copy.source / "core" / "backoff.py"
     good = backoff.read_text(encoding="utf-8")
     backoff.write_text(good + '\n\nLABEL = f"{MAX_DELAY_MS}"\n', encoding="utf-8")
@@ -244,6 +263,7 @@ def test_damaged_memos_are_not_trusted(project_copy: ProjectCopy, prod_widget: B
         builder.incremental(project_copy.config)
     backoff.write_text(good, encoding="utf-8")
     builder.assert_same(project_copy.config, "(1 retranspiled)", prod_widget.zip_path.read_bytes())
+    assert [memo for memo in memos if not _is_json(builder.cache_dir / memo)] == []  # written whole again
 
 
 def test_damaged_cached_bundles_are_linked_again(project_copy: ProjectCopy) -> None:

@@ -440,6 +440,19 @@ def run(unused):
             monitor.record(False)
         timeline.append(monitor.close_window(step * 5000, step < 70))
     results.append(['monitor', timeline])
+    shared = ServerMonitor(300000)
+    reads = []
+
+    def shared_notice():
+        reads.append(len(reads))
+        return 12000
+
+    shared_timeline = []
+    for step in range(80):
+        shared.record(step % 4 != 0)
+        shared.record(step % 3 != 0)
+        shared_timeline.append(shared.close_window(step * 5000, step < 70, shared_notice))
+    results.append(['monitor with a shared time', shared_timeline, len(reads)])
     for text in SETTINGS:
         results.append(['settings', text, _settings(text)])
     for url in URLS:

@@ -76,6 +76,17 @@ def polls_pending(page: Page) -> int:
         JSON.parse(r.data.json).content.method === 'get_agent_status').length""")
 
 
+def polls_sent_after(page: Page, moment_ms: float) -> list[float]:
+    """When this tab sent its get_agent_status requests after ``moment_ms`` (see :func:`page_clock`)."""
+    return sorted(page.evaluate("""(since) => window.__sandbox.requests.filter((r) => r.sent > since &&
+        JSON.parse(r.data.json).content.method === 'get_agent_status').map((r) => r.sent)""", moment_ms))
+
+
+def page_clock(page: Page) -> float:
+    """Now, in ms of the browser's absolute clock (the one the tabs of a browser share)."""
+    return page.evaluate("performance.timeOrigin + performance.now()")
+
+
 def leaders(pages: list[Page]) -> list[Page]:
     """The open tabs that have a poll in flight: the leader (one, when the tabs share)."""
     return [page for page in pages if not page.is_closed() and polls_pending(page) > 0]

@@ -135,3 +135,25 @@ def test_another_tabs_notification_holds_this_tabs_back() -> None:
     assert monitor.close_window(20_000, True) is False
     monitor.record(False)
     assert monitor.close_window(310_000, True) is True
+
+
+def test_the_shared_notification_time_is_read_only_when_a_notification_is_due() -> None:
+    monitor = ServerMonitor(300_000)
+    reads: list[int] = []
+
+    def shared() -> int:
+        reads.append(1)
+        return 10_000
+
+    monitor.record(True)
+    assert monitor.close_window(15_000, True, shared) is False  # a window without trouble
+    monitor.record(False)
+    assert monitor.close_window(20_000, False, shared) is False  # notifications off
+    assert monitor.close_window(25_000, True, shared) is False  # an empty window
+    assert reads == []
+    monitor.record(False)
+    assert monitor.close_window(30_000, True, shared) is False  # another tab notified 20 s ago
+    assert reads == [1]
+    monitor.record(False)
+    assert monitor.close_window(310_000, True, shared) is True
+    assert monitor.last_notified_ms == 310_000

@@ -43,7 +43,17 @@ class Lifecycle:
         raw = get(value, "raw", None)
         if is_string(raw):
             self.amocrm.keep_settings(raw)
-            self.run(raw)
+            if not self._running_with(raw):  # saved unchanged: the session (and its poll) goes on
+                self.run(raw)
+
+    def _running_with(self, raw_settings):
+        """True when the running session already has the settings in ``raw_settings``."""
+        if self.session == None:
+            return False
+        try:
+            return parse_settings(raw_settings).same_as(self.session.settings)
+        except SettingsError:
+            return False
 
     def run(self, raw_settings):
         """Start a session for ``raw_settings`` (JSON text), replacing a running one."""

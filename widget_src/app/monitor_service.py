@@ -2,7 +2,7 @@
 
 from build_constants import NOTIFICATION_DELAY
 from core.jscompat import now_ms
-from core.server_monitor import WINDOW_MS, ServerMonitor, latest_notice
+from core.server_monitor import WINDOW_MS, ServerMonitor
 from edge.storage import load, save
 
 # When this browser last showed the notification: the tabs share NOTIFICATION_DELAY.
@@ -32,11 +32,17 @@ class MonitorService:
         timers.interval(self.close_window, WINDOW_MS)
 
     def close_window(self):
-        """Notify when the window just ended had too many failures."""
+        """Notify when the window just ended had too many failures (and no tab has notified lately).
+
+        The shared time is read from storage only when a notification is due, not every 5 s.
+        """
         now = now_ms()
-        monitor = self.monitor
-        monitor.last_notified_ms = latest_notice(monitor.last_notified_ms, load(NOTICE_KEY), now)
-        if monitor.close_window(now, self.notifications_enabled):
+        if self.monitor.close_window(now, self.notifications_enabled, _shared_notice):
             save(NOTICE_KEY, now)
             self.amocrm.show_error(self.amocrm.i18n("domain.amocrm.notification.not_available.header"),
                                    self.amocrm.i18n("domain.amocrm.notification.not_available.text"))
+
+
+def _shared_notice():
+    """When a tab of this browser last showed the notification (None, or not a time: unknown)."""
+    return load(NOTICE_KEY)

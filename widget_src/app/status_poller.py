@@ -33,7 +33,7 @@ class StatusPoller:
         self.run_id = 0
         self.answers = 0
         self.wake_up = None
-        self.received_ms = None  # when the server last answered this tab's poll
+        self.received_ms = None  # when the status shown was received (by this tab's poll or the leader's)
         self.on_answer = None  # on_answer(live) after every answer, changed or not
 
     def subscribe(self, listener):
@@ -71,9 +71,10 @@ class StatusPoller:
         self.running = False
         self.run_id = self.run_id + 1
 
-    def publish(self, raw, live):
-        """Take ``raw`` as the current status (from this tab's poll or from the leading tab);
-        True if it differs from the last one."""
+    def publish(self, raw, live, received_ms):
+        """Take ``raw``, received at ``received_ms``, as the current status (from this tab's poll or
+        from the leading tab); True if it differs from the last one."""
+        self.received_ms = received_ms
         if same_status(raw, self.raw_status):
             return False
         self.raw_status = raw
@@ -112,7 +113,7 @@ class StatusPoller:
             self.answers = self.answers + 1
             self._succeeded()
             live = self.answers > 1 or held_ms >= HELD_POLL_MS
-            changed = self.publish(raw, live)
+            changed = self.publish(raw, live, now_ms())
             self._answered(live)
             await self._keep_pace(sent, CHANGED_POLL_MS if changed else QUIET_POLL_MS)
 

@@ -18,7 +18,6 @@ class TabShare:
     def __init__(self, poller, group, timers, listeners):
         self.poller = poller
         self.group = group
-        self.leading = False
         self.error = None
         self.link = TabLink(group, self._lead, self._receive, timers, listeners)
         poller.on_answer = self._tell
@@ -38,7 +37,6 @@ class TabShare:
         self.poller.stop()
 
     def _lead(self, leading):
-        self.leading = leading
         if leading:
             self.poller.start()  # from the status the tab already shows: the server holds the poll
         else:
@@ -46,7 +44,7 @@ class TabShare:
 
     def _connection(self, error):
         self.error = error
-        if self.leading:
+        if self.link.leading:
             self._tell(False)
 
     def _tell(self, live):
@@ -59,10 +57,10 @@ class TabShare:
 
     def _receive(self, message):
         message = read_message(message, self.group)
-        if message != None and not self.leading:  # None: another group's or malformed
+        if message != None and not self.link.leading:  # None: another group's or malformed
             self._apply(message, message["live"])
 
     def _apply(self, message, live):
-        self.poller.received_ms = message["at"]  # when the leader had it: what this tab keeps if it leads
-        self.poller.publish(message["status"], live)
+        # received when the leader had it: what this tab keeps if it leads
+        self.poller.publish(message["status"], live, message["at"])
         self.poller.show_connection(read_error(get(message, "error", None)))

@@ -26,14 +26,21 @@ class ServerMonitor:
         else:
             self.failed = self.failed + 1
 
-    def close_window(self, now_ms, notifications_enabled):
-        """End the current window; True when the user should be notified now."""
+    def close_window(self, now_ms, notifications_enabled, shared_notice=None):
+        """End the current window; True when the user should be notified now.
+
+        ``shared_notice()``, asked only after a failing window with notifications on, gives when
+        another tab of the browser last notified (anything but a past time: unknown); see
+        :func:`latest_notice`.
+        """
         total = self.succeeded + self.failed
         failing = total > 0 and self.succeeded < SUCCESS_THRESHOLD * total
         self.succeeded = 0
         self.failed = 0
         if not failing or not notifications_enabled:
             return False
+        if shared_notice != None:
+            self.last_notified_ms = latest_notice(self.last_notified_ms, shared_notice(), now_ms)
         if self.last_notified_ms != None and now_ms - self.last_notified_ms < self.delay_ms:
             return False
         self.last_notified_ms = now_ms

@@ -14,7 +14,8 @@
  *   lifecycle         [{name, page, area, returned, returnedType, threw}] one per callback call
  *   notifications     [{type, payload}] for every AMOCRM.notifications.* call
  *   errors            [{kind, message, stack}] uncaught errors, rejections, RequireJS and callback errors
- *   requests          [{id, url, data, type, state, textStatus, status}] every crm_post call
+ *   requests          [{id, url, data, type, state, textStatus, status, sent}] every crm_post call
+ *                     (sent: when, in ms of the browser's clock, performance.timeOrigin + now())
  *   pendingRequests   number of crm_post calls still waiting for an answer
  *   actions           {type: handler} registered with add_action; addActionCalls [{type, page}]
  *   phoneCalls        [{value, handled}] clicks on phone numbers

@@ -20,7 +20,8 @@ define(['sandbox/core', 'sandbox/settings', 'sandbox/callbacks', 'sandbox/tray']
         ns: '.' + cfg.widgetCode,
 
         crm_post: function (url, data, success, type, error) {
-          var rec = {id: ++requestSeq, url: url, data: core.plain(data), type: type || null, state: 'pending'};
+          var rec = {id: ++requestSeq, url: url, data: core.plain(data), type: type || null, state: 'pending',
+                     sent: performance.timeOrigin + performance.now()};
           sb.requests.push(rec);
           sb.pendingRequests += 1;
           function finish(state, textStatus, xhr) {
