@@ -368,6 +368,28 @@ def test_a_card_that_cannot_load_is_told_once_and_the_panel_keeps_working(
     expect(panel.option.first).to_be_visible(timeout=WAIT_MS)
 
 
+def test_a_card_whose_start_fails_half_way_leaves_nothing_behind(
+        open_sandbox: Callable[..., Page], page: Page, fresh_demo_backend: DemoBackend) -> None:
+    """Catches a start that throws after adding its stylesheet leaving it (and its listeners) in the
+    page: the card is stopped before the error goes on to script.js, which tells the agent."""
+    draft = {"id": "call-x", "call_id": "x", "state": "draft", "note": "typed", "task_on": False}
+    outbox_json = json.dumps({"items": [draft], "done": []})
+    page.add_init_script(f"""(() => {{
+        localStorage.setItem('asng.postcall.{USER_ID}', {json.dumps(outbox_json)});
+        const add = window.addEventListener;
+        window.addEventListener = function (type, ...rest) {{
+            if (type === 'storage' && document.getElementById('asng-card-styles')) {{  // the card's start
+                throw new Error('no storage events here');
+            }}
+            return add.call(this, type, ...rest);
+        }};
+    }})()""")
+    page = open_sandbox({"locale": LOCALE})
+    expect(page.locator(".sandbox-tray")).to_contain_text(t("load_failed_header"), timeout=WAIT_MS)
+    expect(page.locator("#asng-card-styles, .asng-card, .asng-card-indicator")).to_have_count(0)
+    expect(Panel(page).root).to_be_visible()
+
+
 def test_the_note_does_not_steal_the_focus_from_a_field_of_the_page(
         opened: Page, fresh_demo_backend: DemoBackend) -> None:
     ready(opened, fresh_demo_backend)

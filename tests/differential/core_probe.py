@@ -32,6 +32,7 @@ from core.panel_logic import (
     read_position,
 )
 from core.phonebook_search import PhonebookSearch
+from core.postcall_key import storage_key
 from core.postcall_logic import (
     classify,
     contact_payload,
@@ -72,7 +73,6 @@ from core.postcall_outbox import (
     release,
     retry,
     retry_delay_ms,
-    storage_key,
     take,
 )
 from core.protocol import (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.postcall_key import storage_key
 from core.postcall_logic import classify
 from core.postcall_outbox import (
     FAILED,
@@ -97,6 +98,10 @@ def test_pending_counts_typed_drafts_and_unsent_saves_only() -> None:
     assert pending_count(box) == 2
     prune_drafts(box, "none")
     assert [i["id"] for i in box["items"]] == ["b", "d1"]
+
+
+def test_the_outbox_key_is_per_user() -> None:
+    assert storage_key(7) == "asng.postcall.7" and storage_key("12") == "asng.postcall.12"
 
 
 def test_done_calls_are_remembered_and_bounded() -> None:

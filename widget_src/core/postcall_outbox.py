@@ -24,11 +24,6 @@ MAX_DONE = 20
 STEPS = ["contact", "note", "task"]
 
 
-def storage_key(user_id):
-    """Where a user's outbox is kept."""
-    return "asng.postcall." + str(user_id)
-
-
 def empty_outbox():
     """An outbox with nothing in it."""
     return {"items": [], "done": []}
