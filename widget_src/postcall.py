@@ -13,7 +13,11 @@ def start(host):
     """Start the card with ``host`` (``mount``, ``user_id``, ``i18n``, ``rest``, ``notify``);
     returns ``{call_ended(call), stop()}``."""
     service = PostcallCoordinator(host)
-    service.start()
+    try:
+        service.start()
+    except AnyError:
+        service.stop()  # a partial start (its stylesheet, listeners) is undone; script.js tells
+        raise
 
     def call_ended(call):
         try:

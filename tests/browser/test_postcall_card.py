@@ -368,6 +368,28 @@ def test_a_card_that_cannot_load_is_told_once_and_the_panel_keeps_working(
     expect(panel.option.first).to_be_visible(timeout=WAIT_MS)
 
 
+def test_a_card_whose_start_fails_half_way_leaves_nothing_behind(
+        open_sandbox: Callable[..., Page], page: Page, fresh_demo_backend: DemoBackend) -> None:
+    """Catches a start that throws after adding its stylesheet leaving it (and its listeners) in the
+    page: the card is stopped before the error goes on to script.js, which tells the agent."""
+    draft = {"id": "call-x", "call_id": "x", "state": "draft", "note": "typed", "task_on": False}
+    outbox_json = json.dumps({"items": [draft], "done": []})
+    page.add_init_script(f"""(() => {{
+        localStorage.setItem('asng.postcall.{USER_ID}', {json.dumps(outbox_json)});
+        const add = window.addEventListener;
+        window.addEventListener = function (type, ...rest) {{
+            if (type === 'storage' && document.getElementById('asng-card-styles')) {{  // the card's start
+                throw new Error('no storage events here');
+            }}
+            return add.call(this, type, ...rest);
+        }};
+    }})()""")
+    page = open_sandbox({"locale": LOCALE})
+    expect(page.locator(".sandbox-tray")).to_contain_text(t("load_failed_header"), timeout=WAIT_MS)
+    expect(page.locator("#asng-card-styles, .asng-card, .asng-card-indicator")).to_have_count(0)
+    expect(Panel(page).root).to_be_visible()
+
+
 def test_the_note_does_not_steal_the_focus_from_a_field_of_the_page(
         opened: Page, fresh_demo_backend: DemoBackend) -> None:
     ready(opened, fresh_demo_backend)
@@ -383,16 +405,34 @@ def test_the_note_does_not_steal_the_focus_from_a_field_of_the_page(
     expect(opened.get_by_role("region", name=t("title"))).to_be_visible()
 
 
+OUTBOX_KEY = f"asng.postcall.{USER_ID}"
+# The Web Locks on the outbox: held and waiting (the widget's other locks have other names).
+OUTBOX_LOCKS_JS = f"""navigator.locks.query().then((q) => ({{
+    held: q.held.filter((l) => l.name === '{OUTBOX_KEY}').length,
+    pending: q.pending.filter((l) => l.name === '{OUTBOX_KEY}').length}}))"""
+# The test takes the outbox's lock itself, so that the card's next retry waits for it.
+HOLD_OUTBOX_LOCK_JS = f"""navigator.locks.request('{OUTBOX_KEY}',
+    () => new Promise((resolve) => {{ window.__releaseOutbox = resolve; }}))"""
+
+
 def test_destroy_removes_the_card_and_stops_its_retries(
         opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+    """Also catches a destroyed card holding the outbox's Web Lock for ever: its request still waiting
+    (no AbortSignal), or granted after destroy and then waiting for an answer that never comes."""
     card = known_call(opened, fresh_demo_backend)
     save_while_amocrm_fails(sandbox, card, "kept across destroy", t("error_retrying"))
+    opened.evaluate(f"void ({HOLD_OUTBOX_LOCK_JS})")
+    wait_until(opened, lambda: opened.evaluate(OUTBOX_LOCKS_JS) == {"held": 1, "pending": 1},
+               what="the card's next retry waiting for the outbox's lock", timeout=10_000)
     assert opened.evaluate("window.__sandbox.widget.callbacks.destroy()") is True
     expect(opened.locator(".asng-card, .asng-card-indicator, #asng-card-styles")).to_have_count(0)
+    assert opened.evaluate(OUTBOX_LOCKS_JS) == {"held": 1, "pending": 0}  # only the test's own
+    opened.evaluate("window.__releaseOutbox()")
     sent = len(state(sandbox)["requests"])
     opened.wait_for_timeout(3500)  # past the next backoff step: nothing may be sent any more
     assert len(state(sandbox)["requests"]) == sent
     assert [i["note"] for i in outbox(opened)["items"]] == ["kept across destroy"]
+    assert opened.evaluate(OUTBOX_LOCKS_JS) == {"held": 0, "pending": 0}
 
 
 def test_two_tabs_save_one_note_and_both_cards_close(
@@ -415,6 +455,135 @@ def test_two_tabs_save_one_note_and_both_cards_close(
     opened.wait_for_timeout(500)
     assert notes(sandbox) == ["from the first tab"]
     second.close()
+
+
+def open_second_tab(opened: Page, backend: DemoBackend, sandbox: SandboxServer,
+                    page_errors: PageErrors) -> Page:
+    """A second tab of the same browser at the sandbox, both tabs following the agent's status."""
+    second = opened.context.new_page()
+    watch_errors(second, page_errors)
+    second.goto(sandbox.url + "/?locale=" + LOCALE)
+    expect(Panel(second).root).to_be_visible(timeout=WAIT_MS)
+    wait_until(opened, lambda: len(backend.requests_for("get_agent_status")) >= 2, what="two polls")
+    return second
+
+
+def test_a_second_tab_shows_what_the_first_typed_and_its_skip_keeps_it(
+        opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer,
+        page_errors: PageErrors) -> None:
+    """Catches a stale copy of the draft in the other tab: typing there replaced the first tab's note
+    with its own, and its Skip (or Escape) dropped a draft typed in the first tab."""
+    second = open_second_tab(opened, fresh_demo_backend, sandbox, page_errors)
+    card = known_call(opened, fresh_demo_backend)
+    other = Card(second)
+    expect(other.root).to_be_visible(timeout=WAIT_MS)
+    card.note.fill("typed in the first tab")
+    expect(other.note).to_have_value("typed in the first tab", timeout=WAIT_MS)
+    other.note.press("End")
+    other.note.press_sequentially(", then the second", delay=10)
+    expect(card.note).to_have_value("typed in the first tab, then the second", timeout=WAIT_MS)
+    card.task_on.check()
+    card.task_text.fill("ring back")
+    expect(other.task_on).to_be_checked(timeout=WAIT_MS)
+    expect(other.task_text).to_have_value("ring back", timeout=WAIT_MS)
+    other.note.press("Escape")  # the first tab changed the draft since: it stays
+    expect(other.root).to_be_hidden(timeout=WAIT_MS)
+    expect(card.root).to_be_visible()
+    assert [i["note"] for i in outbox(opened)["items"]] == ["typed in the first tab, then the second"]
+    card.save.click()
+    expect(card.root).to_be_hidden(timeout=WAIT_MS)
+    assert notes(sandbox) == ["typed in the first tab, then the second"]
+    assert [task["text"] for task in state(sandbox)["tasks"]] == ["ring back"]
+    second.close()
+
+
+def test_a_tab_that_starts_the_card_leaves_the_other_tabs_empty_card_alone(
+        opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer,
+        page_errors: PageErrors) -> None:
+    """Catches the card's start pruning every empty draft: the card another tab shows (nothing
+    typed yet) closed there, and every tab got a storage event."""
+    card = known_call(opened, fresh_demo_backend)
+    opened.evaluate(f"""() => {{ window.__outboxEvents = 0; window.addEventListener('storage', (e) => {{
+        if (e.key === '{OUTBOX_KEY}') window.__outboxEvents += 1; }}); }}""")
+    second = opened.context.new_page()
+    watch_errors(second, page_errors)
+    second.goto(sandbox.url + "/?locale=" + LOCALE)
+    # The outbox holds the draft: the second tab loads the card at once, whose start adds its styles.
+    expect(second.locator("#asng-card-styles")).to_have_count(1, timeout=WAIT_MS)
+    second.wait_for_timeout(500)
+    expect(card.root).to_be_visible()
+    assert len(outbox(opened)["items"]) == 1
+    assert opened.evaluate("window.__outboxEvents") == 0
+    card.note.fill("still here")
+    card.save.click()
+    expect(card.root).to_be_hidden(timeout=WAIT_MS)
+    assert notes(sandbox) == ["still here"]
+    second.close()
+
+
+def refuse_the_first_task_post(page: Page) -> None:
+    """amoCRM answers the card's first ``POST /api/v4/tasks`` with 403 (the note before it is written)."""
+    refused: list[str] = []
+
+    def handle(route: Any) -> None:
+        if route.request.method == "POST" and not refused:
+            refused.append(route.request.url)
+            route.fulfill(status=403, content_type="application/json",
+                          body=json.dumps({"title": "Forbidden", "status": 403, "detail": "no rights"}))
+        else:
+            route.continue_()
+    page.route("**/api/v4/tasks", handle)
+
+
+def test_retry_after_a_refused_task_sends_the_task_as_edited_and_locks_the_written_note(
+        opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+    """Catches Retry ignoring the card: the due time chosen after the refusal was not used, and the
+    note already written stayed editable (an edit nobody would ever send)."""
+    card = known_call(opened, fresh_demo_backend)
+    refuse_the_first_task_post(opened)
+    card.note.fill("written at once")
+    card.task_on.check()
+    card.preset("tomorrow").click()
+    card.save.click()
+    expect(card.status).to_have_text(t("error_auth"), timeout=WAIT_MS)
+    assert notes(sandbox) == ["written at once"] and state(sandbox)["tasks"] == []
+    expect(card.note).to_be_disabled()
+    expect(card.task_text).to_be_enabled()
+    card.task_text.fill("ring back within the hour")
+    card.preset("hour").click()
+    before = int(time.time())
+    card.save.click()
+    expect(card.root).to_be_hidden(timeout=WAIT_MS)
+    after = int(time.time())
+    tasks = state(sandbox)["tasks"]
+    assert [task["text"] for task in tasks] == ["ring back within the hour"]
+    assert before + 3600 - 60 <= tasks[0]["complete_till"] <= after + 3600
+    assert notes(sandbox) == ["written at once"]
+
+
+def test_retry_after_a_refused_note_validates_and_sends_the_card_as_edited(
+        opened: Page, fresh_demo_backend: DemoBackend, sandbox: SandboxServer) -> None:
+    """Catches Retry skipping Save's path: a task switched on after the refusal was sent without a
+    due time, and an emptied card was sent without the check."""
+    card = known_call(opened, fresh_demo_backend)
+    api(sandbox, "faults", {"kind": "400", "method": "POST", "times": 1})
+    card.note.fill("first try")
+    card.save.click()
+    expect(card.save).to_have_text(t("retry"), timeout=WAIT_MS)
+    expect(card.note).to_be_enabled()
+    card.note.fill("")
+    card.save.click()
+    expect(card.status).to_have_text(t("error_empty"))
+    card.note.fill("second try")
+    card.task_on.check()
+    card.preset("hour").click()
+    before = int(time.time())
+    card.save.click()
+    expect(card.root).to_be_hidden(timeout=WAIT_MS)
+    after = int(time.time())
+    assert notes(sandbox) == ["second try"]
+    tasks = state(sandbox)["tasks"]
+    assert len(tasks) == 1 and before + 3600 - 60 <= tasks[0]["complete_till"] <= after + 3600
 
 
 def test_a_page_switch_while_saving_hands_the_save_to_the_new_page(

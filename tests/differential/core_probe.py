@@ -32,6 +32,7 @@ from core.panel_logic import (
     read_position,
 )
 from core.phonebook_search import PhonebookSearch
+from core.postcall_key import storage_key
 from core.postcall_logic import (
     classify,
     contact_payload,
@@ -49,8 +50,11 @@ from core.postcall_logic import (
     task_payload,
 )
 from core.postcall_outbox import (
+    LEASE_MS,
     attempt_key,
+    content_of,
     drop_item,
+    editable_parts,
     empty_outbox,
     find_call,
     find_item,
@@ -60,11 +64,13 @@ from core.postcall_outbox import (
     is_ready,
     leased_by_other,
     mark_done,
+    may_drop,
     new_item,
     next_step,
     next_wake_ms,
     pending_count,
     prune_drafts,
+    prune_stale_drafts,
     put_item,
     queue,
     read_outbox,
@@ -72,7 +78,6 @@ from core.postcall_outbox import (
     release,
     retry,
     retry_delay_ms,
-    storage_key,
     take,
 )
 from core.protocol import (
@@ -390,7 +395,21 @@ def _postcall(results):
     results.append(['retry', item['state'], item['error'], is_ready(item, 'tab1', 14000)])
     results.append(['found', find_item(box, 'd1') != None, find_item(box, 'x'), find_call(box, 'u1') != None,
                     find_call(box, 'zz')])
+    results.append(['parts', editable_parts(item), LEASE_MS])
     put_item(box, new_item('d2', call, 1, 'x'))
+    put_item(box, new_item('d3', call, 50000000, 'x'))
+    results.append(['stale', prune_stale_drafts(box, 50000000), prune_stale_drafts(box, 50000000),
+                    [i['id'] for i in box['items']]])
+    draft = new_item('d4', call, 1, 'x')
+    seen = content_of(draft)
+    results.append(['may_drop', seen, may_drop(draft, seen), may_drop(draft, None)])
+    draft['note'] = 'typed'
+    results.append(['may_drop typed', may_drop(draft, seen), may_drop(draft, content_of(draft)),
+                    may_drop(draft, None)])
+    draft['task_on'] = True
+    seen = content_of(draft)
+    draft['task_text'] = 'other'
+    results.append(['may_drop task', may_drop(draft, seen), may_drop(item, content_of(item))])
     prune_drafts(box, 'none')
     results.append(['pruned', len(box['items'])])
     mark_done(box, item)

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
+from core.postcall_key import storage_key
 from core.postcall_logic import classify
 from core.postcall_outbox import (
     FAILED,
+    LEASE_MS,
     QUEUED,
+    RATE_GAP_MS,
+    REQUEST_MS,
+    STALE_DRAFT_MS,
+    content_of,
+    editable_parts,
     empty_outbox,
     is_done,
     is_ready,
+    leased_by_other,
     mark_done,
+    may_drop,
     new_item,
     next_step,
     next_wake_ms,
     pending_count,
     prune_drafts,
+    prune_stale_drafts,
     put_item,
     queue,
     read_outbox,
@@ -80,10 +93,32 @@ def test_another_tabs_lease_is_respected() -> None:
     take(item, "tab-a", 2000)
     assert not is_ready(item, "tab-b", 3000)
     assert is_ready(item, "tab-a", 3000)
-    assert is_ready(item, "tab-b", 2000 + 20000)
+    assert is_ready(item, "tab-b", 2000 + LEASE_MS)
     box = empty_outbox()
     put_item(box, item)
-    assert next_wake_ms(box, "tab-b", 3000) == 22000
+    assert next_wake_ms(box, "tab-b", 3000) == 2000 + LEASE_MS
+
+
+def _rest_timeout_ms() -> int:
+    """edge/amocrm.py's REST_TIMEOUT_MS (the edge module needs the build's constants to import)."""
+    source = Path(__file__).resolve().parents[2] / "widget_src" / "edge" / "amocrm.py"
+    for node in ast.parse(source.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "REST_TIMEOUT_MS":
+            return ast.literal_eval(node.value)
+    raise AssertionError("REST_TIMEOUT_MS not found")
+
+
+def test_the_lease_outlasts_a_whole_step_even_when_both_requests_time_out() -> None:
+    """Catches a lease shorter than a step (check + write, each up to the REST timeout): another tab
+    (without Web Locks) took the item while the write was still on its way, and wrote it twice."""
+    assert REQUEST_MS == _rest_timeout_ms()
+    assert LEASE_MS > 2 * REQUEST_MS + 2 * RATE_GAP_MS
+    item = _queued()
+    take(item, "tab-a", 2000)  # before the check
+    step_ends = 2000 + 2 * (RATE_GAP_MS + REQUEST_MS)  # both timed out, without the renewal
+    assert leased_by_other(item, "tab-b", step_ends)
+    take(item, "tab-a", 2000 + RATE_GAP_MS + REQUEST_MS)  # renewed before the write
+    assert leased_by_other(item, "tab-b", step_ends + REQUEST_MS)
 
 
 def test_pending_counts_typed_drafts_and_unsent_saves_only() -> None:
@@ -97,6 +132,62 @@ def test_pending_counts_typed_drafts_and_unsent_saves_only() -> None:
     assert pending_count(box) == 2
     prune_drafts(box, "none")
     assert [i["id"] for i in box["items"]] == ["b", "d1"]
+
+
+def test_the_cards_start_drops_only_old_empty_drafts() -> None:
+    """Catches the start of the card in one tab dropping the empty draft another tab is showing
+    (its card closed) and writing the outbox when nothing changed (a storage event in every tab)."""
+    now = 100 * STALE_DRAFT_MS
+    box = empty_outbox()
+    put_item(box, new_item("young", CALL, now - 60000, "x"))
+    old_typed = new_item("old-typed", CALL, now - STALE_DRAFT_MS, "x")
+    old_typed["note"] = "keep me"
+    put_item(box, old_typed)
+    old_queued = new_item("old-queued", CALL, now - STALE_DRAFT_MS, "x")
+    queue(old_queued, None, now)
+    put_item(box, old_queued)
+    assert prune_stale_drafts(box, now) is False
+    assert [i["id"] for i in box["items"]] == ["young", "old-typed", "old-queued"]
+    put_item(box, new_item("old", CALL, now - STALE_DRAFT_MS, "x"))
+    assert prune_stale_drafts(box, now) is True
+    assert [i["id"] for i in box["items"]] == ["young", "old-typed", "old-queued"]
+
+
+def test_skip_drops_only_what_its_card_saw() -> None:
+    """Catches Skip in one tab dropping a draft another tab typed into after this card showed it."""
+    item = new_item("d", CALL, 1, "Call back")
+    seen = content_of(item)
+    assert may_drop(item, seen) and may_drop(item, None)  # nothing typed: nothing to lose
+    item["note"] = "typed in this tab"
+    seen = content_of(item)  # the card's own edit
+    assert may_drop(item, seen)
+    item["note"] = "typed in this tab, and more in another"
+    assert not may_drop(item, seen)
+    item["note"] = "typed in this tab"
+    item["task_on"] = True
+    assert not may_drop(item, seen)
+    item["task_on"] = False
+    item["task_text"] = "ring back"
+    assert not may_drop(item, seen)
+    assert not may_drop(item, None)  # a card that never showed it
+    queue(item, None, 5)
+    assert not may_drop(item, content_of(item))  # being saved: Skip only leaves the screen
+
+
+def test_written_parts_are_locked_on_the_card() -> None:
+    """Catches a Retry card letting the agent edit a note amoCRM already has (never sent again)."""
+    item = _queued()
+    assert editable_parts(item) == {"note": False, "task": False}  # being sent
+    item["state"] = FAILED
+    assert editable_parts(item) == {"note": True, "task": True}
+    item["note_id"] = "11"
+    assert editable_parts(item) == {"note": False, "task": True}
+    item["task_id"] = "12"
+    assert editable_parts(item) == {"note": False, "task": False}
+
+
+def test_the_outbox_key_is_per_user() -> None:
+    assert storage_key(7) == "asng.postcall.7" and storage_key("12") == "asng.postcall.12"
 
 
 def test_done_calls_are_remembered_and_bounded() -> None:

@@ -16,16 +16,18 @@ from core.postcall_logic import DUE_HOUR, due_ms
 from core.postcall_outbox import (
     DRAFT,
     FAILED,
+    content_of,
     drop_item,
     find_call,
     find_item,
     is_done,
+    may_drop,
     new_item,
     pending_count,
     prune_drafts,
+    prune_stale_drafts,
     put_item,
     queue,
-    retry,
 )
 from edge.amocrm_rest import AmoRest
 from edge.dom import Listeners
@@ -51,6 +53,7 @@ class PostcallCoordinator:
         self.listeners = Listeners()
         self.api = AmoRest(host["rest"], self.timers)
         self.card = None
+        self.seen = None  # what the card on screen showed of its item: at open, or its own last edit
         # Both report to the card, which exists only from start(): the methods look it up when called.
         self.sender = PostcallSender(self.store, self.api, self.timers, self.user_id,
                                      self._written, self._done)
@@ -75,8 +78,10 @@ class PostcallCoordinator:
         self.card = Card(self.i18n, self.host["mount"], actions,
                          lambda: [now_ms(), _offset_min()])
         outbox = self.store.load()
-        prune_drafts(outbox, None)
-        self.store.save(outbox)
+        # Only leftovers: a younger empty draft may be on another tab's screen (and a write here
+        # would wake every tab).
+        if prune_stale_drafts(outbox, now_ms()):
+            self.store.save(outbox)
         self.store.follow(self.listeners, self._on_other_tab)
         self._changed(outbox)
         self.sender.pump()
@@ -151,6 +156,7 @@ class PostcallCoordinator:
         self._open(item)
 
     def _open(self, item):
+        self.seen = content_of(item)
         self.card.open(item)
         self.card.show_unsent(0)
         if item["state"] == DRAFT and item["contact_id"] == None:
@@ -168,6 +174,8 @@ class PostcallCoordinator:
         def change(item):
             item[key] = value
         item = self.store.change(item_id, change)
+        if item != None and item_id == self.card.showing():
+            self.seen = content_of(item)  # the card shows the whole item: it saw what it sends
         if item != None and (key == "task_on" or key == "due_preset"):
             self.card.refresh(item, None)
 
@@ -181,10 +189,12 @@ class PostcallCoordinator:
         self.store.change(item_id, change)
 
     def skip(self, item_id):
-        """Skip (Escape): drop an unsaved draft; a result being saved only leaves the screen."""
+        """Skip (Escape): drop an unsaved draft; a result being saved only leaves the screen, and so
+        does a draft another tab typed into since this card saw it (that text is not this card's)."""
         outbox = self.store.load()
         item = find_item(outbox, item_id)
-        if item != None and item["state"] == DRAFT:
+        seen = self.seen if item_id == self.card.showing() else None
+        if item != None and may_drop(item, seen):
             drop_item(outbox, item_id)
             self.store.save(outbox)
         self.card.close()
@@ -197,35 +207,35 @@ class PostcallCoordinator:
         if item == None:
             self.card.close()
             return
-        if item["state"] == FAILED:
-            retry(item, now_ms())
-        elif item["state"] != DRAFT:
+        if item["state"] != DRAFT and item["state"] != FAILED:
             return  # already being saved: a double click, or the other tab's Save
-        else:
-            problem = self._problem(item)
-            if problem != None:
-                self.card.refresh(item, problem)
-                return
-            due = due_ms(item["due_preset"], now_ms(), _offset_min(), item["due_custom"])
-            queue(item, (due // 1000) if item["task_on"] == True else None, now_ms())
-            if item["contact_id"] == None:
-                item["create_name"] = item["create_name"].strip()
+        # Save, and Retry after amoCRM refused: the card as it is now (every edit is in the item),
+        # checked, and the task's deadline from the preset as now chosen. A part amoCRM already has
+        # keeps its id (its fields are locked on the card) and is not sent again.
+        due = None
+        if item["task_on"] == True and item["task_id"] == None:
+            due = due_ms(item["due_preset"] or DUE_HOUR, now_ms(), _offset_min(), item["due_custom"])
+        problem = self._problem(item, due)
+        if problem != None:
+            self.card.refresh(item, problem)
+            return
+        if due != None and len((item["task_text"] or "").strip()) == 0:
+            item["task_text"] = self.i18n("domain.amocrm.postcall.task_default")
+        queue(item, (due // 1000) if due != None else item["due_s"], now_ms())
+        if item["contact_id"] == None:
+            item["create_name"] = item["create_name"].strip()
         put_item(outbox, item)
         self.store.save(outbox)
         self.card.refresh(item, None)
         self.sender.pump()
 
-    def _problem(self, item):
-        """Why the card cannot be saved as it is, or None."""
+    def _problem(self, item, due):
+        """Why the card cannot be saved as it is (``due``: the task's deadline in ms), or None."""
         note = (item["note"] or "").strip()
         if len(note) == 0 and item["task_on"] != True:
             return self.i18n("domain.amocrm.postcall.error_empty")
         if item["contact_id"] == None and len((get(item, "create_name", "") or "").strip()) == 0:
             return self.i18n("domain.amocrm.postcall.error_contact")
-        if item["task_on"] == True:
-            due = due_ms(item["due_preset"] or DUE_HOUR, now_ms(), _offset_min(), item["due_custom"])
-            if due == None:
-                return self.i18n("domain.amocrm.postcall.error_due")
-            if len((item["task_text"] or "").strip()) == 0:
-                item["task_text"] = self.i18n("domain.amocrm.postcall.task_default")
+        if item["task_on"] == True and item["task_id"] == None and due == None:
+            return self.i18n("domain.amocrm.postcall.error_due")
         return None

@@ -9,6 +9,7 @@ as it was and is told once per page.
 from build_constants import WIDGET_VERSION
 from core.jscompat import AnyError, get, is_list, now_ms
 from core.panel_logic import clock_offset_ms, elapsed_seconds
+from core.postcall_key import storage_key
 from edge.amocrm import load_module
 from edge.logger import report_bug, warn
 from edge.storage import load
@@ -32,7 +33,7 @@ class PostcallLoader:
 
     def start(self):
         """Load the card now if this user's outbox holds anything."""
-        items = get(load("asng.postcall." + self.amocrm.user_id()), "items", None)
+        items = get(load(storage_key(self.amocrm.user_id())), "items", None)
         if is_list(items) and len(items) > 0:
             self._load()
 

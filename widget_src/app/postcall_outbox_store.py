@@ -6,7 +6,8 @@ core/postcall_outbox.py's; this module only keeps it and tells of other tabs' wr
 """
 
 from core.jscompat import AnyError, now_ms
-from core.postcall_outbox import find_item, put_item, read_outbox, storage_key
+from core.postcall_key import storage_key
+from core.postcall_outbox import find_item, put_item, read_outbox
 from edge.storage import load, save
 
 TAB_KEY = "asng.postcall.tab"

@@ -45,6 +45,7 @@ class PostcallSender:
         self.sending = False
         self.wake_timer = None
         self.stopped = False
+        self.abort = None  # the AbortController of this sender's Web Lock requests
 
     def pump(self):
         """Send what is due, one write at a time; sleep until the next retry."""
@@ -58,6 +59,8 @@ class PostcallSender:
         self.stopped = True
         self.timers.cancel(self.wake_timer)
         self.wake_timer = None
+        if self.abort != None:
+            self.abort.abort()  # a lock request still waiting goes away (a granted one ends at once)
 
     async def _send_all(self):
         try:
@@ -95,10 +98,21 @@ class PostcallSender:
         # __pragma__ ('noecom')
         if locks == None:
             return self._advance_locked(item_id)
-        return locks.request(self.store.key, lambda lock: self._advance_locked(item_id))
+        if self.abort == None:
+            self.abort = __new__(AbortController())
+        options = {"signal": self.abort.signal}
+        return locks.request(self.store.key, options,
+                             lambda lock: self._advance_locked(item_id)).catch(self._not_granted)
+
+    def _not_granted(self, error):
+        """stop() aborted the lock request still waiting: that is no error."""
+        if not self.stopped:
+            raise error
 
     async def _advance_locked(self, item_id):
         """Check amoCRM for the step's write (a lost answer, another tab), then write it if missing."""
+        if self.stopped:
+            return  # the lock came after stop(): give it back at once
         outbox = self.store.load()
         item = find_item(outbox, item_id)
         if item == None or not is_ready(item, self.store.owner, now_ms()):
@@ -121,6 +135,7 @@ class PostcallSender:
 
         def mark(changed):
             changed[attempt_key(step)] = now_ms()
+            take(changed, self.store.owner, now_ms())  # the write gets a whole lease of its own
         self.store.change(item_id, mark)
         answer = await self._write(step, item)
         if self.stopped:

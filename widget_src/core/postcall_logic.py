@@ -7,6 +7,7 @@ time, in minutes), so the browser's local day is computed without any date libra
 """
 
 from core.jscompat import get, is_integer, is_list, is_object, is_string, to_whole_number
+from core.panel_logic import two_digits
 
 DUE_HOUR = "hour"
 DUE_TOMORROW = "tomorrow"
@@ -30,10 +31,6 @@ def digits_of(text):
         if "0" <= char <= "9":
             out = out + char
     return out
-
-
-def _two(number):
-    return ("0" + str(number)) if number < 10 else str(number)
 
 
 def _days_from_civil(year, month, day):
@@ -66,8 +63,8 @@ def local_text(ms, offset_min):
     days = local // DAY_MS
     date = _civil_from_days(days)
     minutes = (local - days * DAY_MS) // MINUTE_MS
-    return (str(date[0]) + "-" + _two(date[1]) + "-" + _two(date[2]) + "T" + _two(minutes // 60) + ":"
-            + _two(minutes % 60))
+    return (str(date[0]) + "-" + two_digits(date[1]) + "-" + two_digits(date[2]) + "T"
+            + two_digits(minutes // 60) + ":" + two_digits(minutes % 60))
 
 
 def parse_local(text, offset_min):

@@ -16,17 +16,19 @@ from core.postcall_logic import entity_id_text
 DRAFT = "draft"  # shown in a card, not saved yet
 QUEUED = "queued"  # the agent pressed Save: being sent, retried automatically
 FAILED = "failed"  # amoCRM refused it (rights, a field): waits for the agent's Retry
-LEASE_MS = 20000  # a tab sending an item holds it this long (renewed at every step)
+# One request may take this long before the page gives up on it (edge/amocrm.py's REST_TIMEOUT_MS).
+REQUEST_MS = 15000
+# A tab sending an item holds it this long, renewed before the check and again before the write of
+# every step: longer than a check and a write together, so no other tab takes the item meanwhile.
+LEASE_MS = 2 * REQUEST_MS + 10000
+# An empty draft this old is a leftover (a tab closed with its card open): the card's start drops it.
+# Younger ones may be on screen in another tab.
+STALE_DRAFT_MS = 12 * 3600000
 RATE_GAP_MS = 150  # at most 7 requests per second (amoCRM's limit)
 FIRST_RETRY_MS = 1000
 MAX_RETRY_MS = 60000
 MAX_DONE = 20
 STEPS = ["contact", "note", "task"]
-
-
-def storage_key(user_id):
-    """Where a user's outbox is kept."""
-    return "asng.postcall." + str(user_id)
 
 
 def empty_outbox():
@@ -127,6 +129,48 @@ def prune_drafts(outbox, keep_id):
                        if item["state"] != DRAFT or has_content(item) or item["id"] == keep_id]
 
 
+def prune_stale_drafts(outbox, now_ms):
+    """Drop drafts with nothing typed made STALE_DRAFT_MS ago or more (another tab may be showing a
+    younger one); True when something was dropped."""
+    kept = [item for item in outbox["items"] if item["state"] != DRAFT or has_content(item)
+            or get(item, "created_ms", 0) > now_ms - STALE_DRAFT_MS]
+    dropped = len(kept) != len(outbox["items"])
+    outbox["items"] = kept
+    return dropped
+
+
+def content_of(item):
+    """What the agent typed on ``item``'s card: ``{note, task_on, task_text}``."""
+    return {"note": get(item, "note", "") or "", "task_on": get(item, "task_on", False) == True,
+            "task_text": get(item, "task_text", "") or ""}
+
+
+def may_drop(item, seen):
+    """Skip may drop ``item``: a draft with nothing typed, or whose content is all the card saw
+    (``seen``: :func:`content_of` the item when the card opened it, or after its own last edit).
+
+    Another tab may have typed into the same call's card since: that text is not the skipping
+    card's to drop (it stays in the outbox, and on the other tab's card).
+    """
+    if item["state"] != DRAFT:
+        return False
+    if not has_content(item):
+        return True
+    if seen == None:
+        return False
+    now = content_of(item)
+    return (now["note"] == seen["note"] and now["task_on"] == seen["task_on"]
+            and now["task_text"] == seen["task_text"])
+
+
+def editable_parts(item):
+    """Which parts of ``item``'s card the agent may still change: ``{note, task}`` (a part amoCRM
+    already has is not sent again; nothing while the item is being sent)."""
+    idle = item["state"] != QUEUED
+    return {"note": idle and get(item, "note_id", None) == None,
+            "task": idle and get(item, "task_id", None) == None}
+
+
 def queue(item, due_s, now_ms):
     """The agent pressed Save: send ``item`` now (``due_s``: the task's deadline, fixed from now on)."""
     item["state"] = QUEUED
@@ -160,7 +204,7 @@ def is_ready(item, owner, now_ms):
 
 
 def take(item, owner, now_ms):
-    """This tab sends ``item`` for the next LEASE_MS."""
+    """This tab sends ``item`` for the next LEASE_MS (taken again before each request of a step)."""
     item["lease_owner"] = owner
     item["lease_until"] = now_ms + LEASE_MS
 

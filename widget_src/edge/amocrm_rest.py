@@ -3,8 +3,8 @@
 Every call answers a Promise of ``{status, body, retry_after}`` (status 0: no answer; body: the
 decoded JSON or None) and never rejects. Requests are spaced RATE_GAP_MS apart (amoCRM allows 7
 per second). :meth:`AmoRest.close` answers every pending call at once with status 0 (so nothing
-waits for ever, e.g. holding a Web Lock) and drops the real answers when they come: the next run
-checks in amoCRM what happened.
+waits for ever, e.g. holding a Web Lock), answers every later call the same way at once, and drops
+the real answers when they come: the next run checks in amoCRM what happened.
 """
 
 from core.jscompat import AnyError, now_ms, parse_json, url_encode
@@ -25,6 +25,9 @@ class AmoRest:
     def call(self, method, path, body):
         """Send one request when the rate allows; a Promise of the answer."""
         def run(resolve, reject):
+            if self.closed:  # nothing more is sent: no answer would ever come
+                resolve({"status": 0, "body": None, "retry_after": None})
+                return
             self.pending.append(resolve)
 
             def done(status, text, retry_after):

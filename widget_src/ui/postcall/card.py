@@ -8,7 +8,7 @@ and tells the card what happened with :meth:`Card.refresh`. Every listener comes
 
 from core.jscompat import get
 from core.postcall_logic import DUE_CUSTOM, field_name, local_text
-from core.postcall_outbox import DRAFT, FAILED, QUEUED
+from core.postcall_outbox import DRAFT, FAILED, QUEUED, editable_parts
 from edge.dom import Listeners
 from ui.postcall.view import CardView, Indicator
 
@@ -120,6 +120,9 @@ class Card:
             return
         view = self.view
         clock = self.clock()
+        # Another tab of the agent may have typed into this call's card: show its text here, or
+        # typing on would send this card's stale copy over it (every edit sends the whole field).
+        view.show_fields(item["note"] or "", item["task_on"] == True, item["task_text"] or "")
         view.show_task(item["task_on"] == True, item["due_preset"],
                        item["due_custom"] or local_text(clock[0] + 86400000, clock[1]))
         state = item["state"]
@@ -142,13 +145,13 @@ class Card:
                              .replace("{detail}", error["detail"]), "error")
         else:
             view.show_status("", None)
-        view.set_state(state != QUEUED, state == QUEUED, state == FAILED, state != DRAFT)
+        view.set_state(editable_parts(item), state == QUEUED, state == FAILED, state != DRAFT)
 
     def saved(self):
         """amoCRM confirmed the item on screen."""
         if self.view != None:
             self.view.show_status(self.i18n("domain.amocrm.postcall.saved"), "done")
-            self.view.set_state(False, True, False, True)
+            self.view.set_state({"note": False, "task": False}, True, False, True)
 
     def show_unsent(self, count):
         """The indicator: ``count`` call results not saved yet (hidden for none or while a card is open)."""

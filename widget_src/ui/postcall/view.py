@@ -15,6 +15,26 @@ def _uid(name):
     return "asng-card-" + name + "-" + str(_counter[0])
 
 
+def _show_value(field, value):
+    """Put ``value`` into a text field; one with the focus keeps its caret (where it still fits)."""
+    if field.value == value:
+        return
+    if document.activeElement != field:
+        field.value = value
+        return
+    start = min(field.selectionStart, len(value))
+    end = min(field.selectionEnd, len(value))
+    field.value = value
+    field.setSelectionRange(start, end)
+
+
+def _enable(field, enabled):
+    if enabled:
+        field.removeAttribute("disabled")
+    else:
+        field.setAttribute("disabled", "disabled")
+
+
 class CardView:
     """One card for one call result; ``i18n`` is the i18n lookup."""
 
@@ -153,6 +173,13 @@ class CardView:
         replace_children(self.contact, [])
         return None
 
+    def show_fields(self, note, task_on, task_text):
+        """The fields' values as stored (another tab may have changed them)."""
+        _show_value(self.note, note)
+        _show_value(self.task_text, task_text)
+        if self.task_on.checked != task_on:
+            self.task_on.checked = task_on
+
     def show_task(self, enabled, preset, custom_text):
         """The task block's state: shown when on, the chosen preset pressed, the picker when custom."""
         if enabled:
@@ -175,8 +202,9 @@ class CardView:
         self.status.setAttribute("data-tone", tone or "")
         self.status.setAttribute("role", "alert" if tone == "error" else "status")
 
-    def set_state(self, editable, busy, retry, closing):
-        """Buttons and fields for the item's state: Save (or Retry) and Skip (or Close)."""
+    def set_state(self, parts, busy, retry, closing):
+        """Buttons and fields for the item's state: Save (or Retry) and Skip (or Close); ``parts``
+        (``{note, task}``) tells which fields the agent may change."""
         i18n = self.i18n
         set_text(self.save, i18n("domain.amocrm.postcall.retry") if retry
                  else i18n("domain.amocrm.postcall.save"))
@@ -186,11 +214,11 @@ class CardView:
             self.save.setAttribute("disabled", "disabled")
         else:
             self.save.removeAttribute("disabled")
-        for field in [self.note, self.task_on, self.task_text, self.picker]:
-            if editable:
-                field.removeAttribute("disabled")
-            else:
-                field.setAttribute("disabled", "disabled")
+        _enable(self.note, parts["note"])
+        for field in [self.task_on, self.task_text, self.picker]:
+            _enable(field, parts["task"])
+        for button in self.presets:
+            _enable(button, parts["task"])
 
 
 class Indicator:
